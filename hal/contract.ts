@@ -1,0 +1,74 @@
+// The driver contract: the few raw primitives a network stack and a board offer.
+// Drivers report facts and return integers; every policy (validation, rate limit,
+// queueing, state mapping) lives in firmware/. Types only: nothing here reaches a bundle.
+
+/**
+ * Link states a driver reports. The runtime maps them to impOS constants by the kind
+ * of interface (Wi-Fi 10x, Ethernet 20x, cellular 30x); see firmware/states.ts.
+ *   -1 idle   0 starting   1 connected   2 scanning   3 joining   4 link up
+ *    5 getting an address (DHCP)   6 stopped   7 unhappy (failed)   8 no link (cable out)
+ */
+export type Link = number;
+
+/** Address facts of a link, dotted quads; an unknown field is left out. */
+export interface IpInfo {
+  address?: string;
+  netmask?: string;
+  broadcast?: string;
+  gateway?: string;
+}
+
+/** What `up` is given: the NII's extended config if the app gave one, else the persisted one. */
+export interface LinkConfig {
+  wificonfig?: { ssid: string; key?: string };
+  staticconfig?: { ip: string; netmask?: string; gateway?: string; dns?: string[] | string };
+}
+
+/**
+ * Called for every datagram an endpoint receives.
+ * data: the payload, as bytes or as a binary string (chars 0-255, as Espruino's dgram gives);
+ * from/fromPort: the sender; to: the address it was sent to, or null when the driver cannot tell.
+ */
+export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: number, to: string | null) => void;
+
+/** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
+export interface NetDriver {
+  /** Start bringing `nii` up with `cfg`; report every link change through `report`, never synchronously. Returns 0, or <0 when it cannot start. */
+  up(nii: string, cfg: LinkConfig, report: (link: Link) => void): number;
+  /** Take `nii` down; no more reports for it. */
+  down(nii: string): void;
+  /** Address facts of `nii` while it has them, else null. */
+  addr(nii: string): IpInfo | null;
+  /** Open a UDP endpoint on `nii` bound to `port`, delivering to `onmsg`. Returns a handle >= 0, or <0 when the port cannot be bound. */
+  open(nii: string, port: number, onmsg: OnDatagram): number;
+  /** Hand `data` to the stack for ip:port. Returns 0 when handed over, <0 on failure. */
+  send(h: number, ip: string, port: number, data: Uint8Array): number;
+  /** Close the endpoint and free its port. */
+  close(h: number): void;
+}
+
+/** The board around the stack: clock, timers, console and persistent storage. */
+export interface Platform {
+  /** Milliseconds on the board's clock, an integer; may step back or wrap. */
+  now(): number;
+  /** Call `cb` after `ms` milliseconds (0: from the event loop, as soon as possible). Returns a timer id. */
+  timer(ms: number, cb: () => void): unknown;
+  /** Cancel a timer from `timer`. */
+  cancel(id: unknown): void;
+  /** Print one line on the console. */
+  write(line: string): void;
+  /** The value stored under `key`, or null. */
+  load(key: string): string | null;
+  /** Store `value` under `key`, persistently. */
+  save(key: string, value: string): void;
+}
+
+/** Board data the runtime needs (boards/*.json carries more for the build). */
+export interface BoardSettings {
+  /** NII -> driver name, e.g. {"wl0": "wifi"}; the runtime gets one driver per name. */
+  niis: { [nii: string]: string };
+  /** Receive ring per socket, bytes. */
+  ring: number;
+  /** Token bucket: capacity and cost in milli-packets, refill in milli-packets per ms. */
+  bucket: { capacity: number; refill: number; cost: number };
+}

@@ -1,0 +1,231 @@
+// The simulated LAN: devices with their own addresses on one /24, a shared virtual clock,
+// Wi-Fi credentials to join, cables to pull, faults to inject (loss, duplication,
+// reordering, delay), and a record of every datagram put on the wire.
+// Behaves as the boards' stacks do (espruino-facts.md): sends to a port nobody holds vanish
+// silently; a broadcast reaches every other connected device holding the port, with
+// toAddress = the address it was sent to; the sender does not hear its own broadcast.
+import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
+import { VirtualClock } from './clock';
+
+/** One datagram as it went on the wire. */
+export interface WireRecord {
+  t: number; from: string; fromPort: number; to: string; toPort: number; data: Uint8Array;
+}
+
+export interface Faults {
+  /** Probability a delivery is lost. */ loss?: number;
+  /** Probability a delivery happens twice. */ dup?: number;
+  /** Probability a delivery is held back by up to `jitter` ms. */ reorder?: number;
+  /** Base one-way delay, ms (default 1). */ delay?: number;
+  /** Extra delay of a reordered delivery, ms (default 50). */ jitter?: number;
+}
+
+export interface LanOptions {
+  /** First three octets, e.g. "192.168.1" (default). */ subnet?: string;
+  /** The Wi-Fi network's credentials; a device's wl0 joins only with these. */ ssid?: string; key?: string;
+  faults?: Faults;
+  /** PRNG seed for faults (default 1). */ seed?: number;
+  clock?: VirtualClock;
+}
+
+/** mulberry32: a small seeded PRNG so fault runs repeat exactly. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean }
+
+export class Lan {
+  readonly clock: VirtualClock;
+  readonly subnet: string;
+  readonly broadcast: string;
+  readonly netmask = '255.255.255.0';
+  ssid: string;
+  key: string;
+  faults: Faults;
+  readonly wire: WireRecord[] = [];
+  readonly devices: MockDevice[] = [];
+  endpoints: Endpoint[] = [];
+  random: () => number;
+  constructor(opts: LanOptions = {}) {
+    this.clock = opts.clock || new VirtualClock();
+    this.subnet = opts.subnet || '192.168.1';
+    this.broadcast = this.subnet + '.255';
+    this.ssid = opts.ssid ?? 'espimp-lab';
+    this.key = opts.key ?? 'secret';
+    this.faults = opts.faults || {};
+    this.random = prng(opts.seed ?? 1);
+  }
+  /** Add a device whose DHCP address is subnet.host. */
+  device(host: number, opts: { name?: string; cable?: boolean; radio?: boolean } = {}): MockDevice {
+    const d = new MockDevice(this, `${this.subnet}.${host}`, opts.name || `dev${host}`, opts.cable ?? true, opts.radio ?? true);
+    this.devices.push(d);
+    return d;
+  }
+  /** Advance the virtual clock by ms. */
+  run(ms: number) {
+    this.clock.advance(ms);
+  }
+  /** Datagrams on the wire, optionally only those from or to an address. */
+  sent(filter: { from?: string; to?: string } = {}): WireRecord[] {
+    return this.wire.filter((w) => (!filter.from || w.from === filter.from) && (!filter.to || w.to === filter.to));
+  }
+  /** Put a datagram on the wire and schedule its deliveries. */
+  transmit(src: MockDevice, fromPort: number, to: string, toPort: number, data: Uint8Array) {
+    const bytes = new Uint8Array(data);
+    this.wire.push({ t: this.clock.now(), from: src.ip, fromPort, to, toPort, data: bytes });
+    const bcast = to === this.broadcast || to === '255.255.255.255';
+    for (const ep of this.endpoints) {
+      if (!ep.open || ep.port !== toPort || ep.dev === src) continue;
+      if (bcast ? !ep.dev.connected(ep.nii) : ep.dev.ipOf(ep.nii) !== to) continue;
+      this.deliver(ep, bytes, src.ip, fromPort, to);
+    }
+  }
+  private deliver(ep: Endpoint, bytes: Uint8Array, from: string, fromPort: number, to: string) {
+    const f = this.faults;
+    if (f.loss && this.random() < f.loss) return;
+    const copies = f.dup && this.random() < f.dup ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const late = f.reorder && this.random() < f.reorder ? 1 + Math.floor(this.random() * (f.jitter ?? 50)) : 0;
+      this.clock.timer((f.delay ?? 1) + late, () => {
+        if (ep.open && ep.dev.connected(ep.nii)) ep.onmsg(new Uint8Array(bytes), from, fromPort, to);
+      });
+    }
+  }
+}
+
+/** Link progress of one NII on a mock device. */
+interface LinkState { link: number; report: ((l: number) => void) | null; cfg: LinkConfig; ip: string; gen: number }
+
+/** A device on the simulated LAN: its driver, its platform (clock, console, storage). */
+export class MockDevice {
+  readonly lan: Lan;
+  ip: string;
+  readonly name: string;
+  cable: boolean;
+  radio: boolean;
+  readonly console: string[] = [];
+  readonly storage: { [key: string]: string } = {};
+  echo: ((line: string) => void) | null = null;
+  /** Clock skew added to the LAN clock: a test can step this device's clock back. */
+  skew = 0;
+  links: { [nii: string]: LinkState } = {};
+  readonly driver: NetDriver;
+  readonly platform: Platform;
+  constructor(lan: Lan, ip: string, name: string, cable: boolean, radio: boolean) {
+    this.lan = lan;
+    this.ip = ip;
+    this.name = name;
+    this.cable = cable;
+    this.radio = radio;
+    this.driver = this.makeDriver();
+    this.platform = {
+      now: () => lan.clock.now() + this.skew,
+      timer: (ms, cb) => lan.clock.timer(ms, cb),
+      cancel: (id) => lan.clock.cancel(id),
+      write: (line) => { this.console.push(line); if (this.echo) this.echo(line); },
+      load: (key) => (key in this.storage ? this.storage[key] : null),
+      save: (key, value) => { this.storage[key] = value; },
+    };
+  }
+  connected(nii: string): boolean {
+    return this.links[nii]?.link === 1;
+  }
+  ipOf(nii: string): string | null {
+    const l = this.links[nii];
+    return l && l.link === 1 ? l.ip : null;
+  }
+  /** Whether the medium of nii is there: the cable (eth0), the radio in range (wl0). */
+  private medium(nii: string): boolean {
+    return nii === 'eth0' ? this.cable : nii === 'wl0' ? this.radio : true;
+  }
+  /** Pull the cable (eth0) / leave radio range (wl0): links drop at once. */
+  unplug(what: 'cable' | 'radio' = 'cable') {
+    if (what === 'cable') this.cable = false; else this.radio = false;
+    for (const nii in this.links) {
+      const l = this.links[nii];
+      if (!this.medium(nii) && l.report) {
+        l.gen++;
+        this.step(nii, nii === 'eth0' ? 8 : 6, 0);
+      }
+    }
+  }
+  /** Put the cable back / come back in range: links that were up come back by themselves. */
+  plug(what: 'cable' | 'radio' = 'cable') {
+    if (what === 'cable') this.cable = true; else this.radio = true;
+    for (const nii in this.links) if (this.links[nii].report && this.medium(nii)) this.attempt(nii);
+  }
+  /** Report `link` for nii after ms. */
+  private step(nii: string, link: number, ms: number) {
+    const l = this.links[nii];
+    const report = l.report;
+    const gen = l.gen;
+    this.lan.clock.timer(ms, () => {
+      if (this.links[nii] !== l || l.gen !== gen || !report) return;
+      l.link = link;
+      report(link);
+    });
+  }
+  /** Run a connection attempt as the real stacks do, in virtual time. */
+  private attempt(nii: string) {
+    const l = this.links[nii];
+    const wifi = nii === 'wl0';
+    l.gen++;
+    if (!this.medium(nii)) return this.step(nii, wifi ? 7 : 8, 10);
+    if (wifi) {
+      const c = l.cfg.wificonfig;
+      this.step(nii, 3, 10);
+      if (!c || c.ssid !== this.lan.ssid || (c.key ?? '') !== this.lan.key) return this.step(nii, 7, 60);
+    } else if (nii === 'eth0') this.step(nii, 4, 10);
+    else this.step(nii, 2, 10);
+    if (!l.cfg.staticconfig) this.step(nii, 5, 40);
+    this.step(nii, 1, 60);
+  }
+  private makeDriver(): NetDriver {
+    const eps: Endpoint[] = [];
+    const lan = this.lan;
+    return {
+      up: (nii, cfg, report) => {
+        const ip = cfg.staticconfig?.ip || this.ip;
+        this.links[nii] = { link: 0, report, cfg, ip, gen: 0 };
+        this.attempt(nii);
+        return 0;
+      },
+      down: (nii) => {
+        delete this.links[nii];
+      },
+      addr: (nii): IpInfo | null => {
+        const l = this.links[nii];
+        if (!l || l.link !== 1) return null;
+        const s = l.cfg.staticconfig;
+        return { address: l.ip, netmask: s?.netmask || lan.netmask, gateway: s?.gateway || `${lan.subnet}.1` };
+      },
+      open: (nii, port, onmsg) => {
+        if (eps.some((e) => e.open && e.port === port)) return -1;
+        const ep: Endpoint = { dev: this, nii, port, onmsg, open: true };
+        eps.push(ep);
+        lan.endpoints.push(ep);
+        return eps.length - 1;
+      },
+      send: (h, ip, port, data) => {
+        const ep = eps[h];
+        if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
+        lan.transmit(this, ep.port, ip, port, data);
+        return 0;
+      },
+      close: (h) => {
+        const ep = eps[h];
+        if (!ep) return;
+        ep.open = false;
+        lan.endpoints = lan.endpoints.filter((e) => e !== ep);
+      },
+    };
+  }
+}

@@ -1,0 +1,64 @@
+// Loading an app on the PC: read it (TypeScript transpiled), then run it in a node:vm
+// context whose globals are one device's runtime, timers on that device's platform clock,
+// and console.log -> server.log. Exceptions from callbacks are reported, as Espruino
+// reports "Uncaught" errors, and never stop the device.
+import { readFileSync, existsSync } from 'node:fs';
+import vm from 'node:vm';
+import ts from 'typescript';
+import type { Platform } from '../hal/contract';
+import type { Runtime } from '../firmware/runtime';
+import { UserError } from './cli-error';
+
+/** The JavaScript of app file `file` (a .ts file is transpiled to ES2019). */
+export function appSource(file: string): string {
+  if (!existsSync(file)) throw new UserError(`app file not found: ${file}`, 'ERR_APP_NOT_FOUND');
+  const src = readFileSync(file, 'utf8');
+  if (!file.endsWith('.ts')) return src;
+  const out = ts.transpileModule(src, {
+    fileName: file,
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2019, module: ts.ModuleKind.ESNext, removeComments: false },
+  });
+  const bad = (out.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (bad.length) throw new UserError(`${file}: ${ts.flattenDiagnosticMessageText(bad[0].messageText, ' ')}`, 'ERR_APP_SYNTAX');
+  return out.outputText.replace(/^export \{\};?\s*$/m, '');
+}
+
+/** A platform whose timer callbacks report exceptions instead of throwing them. */
+export function guarded(p: Platform, report: (line: string) => void): Platform {
+  const wrap = (cb: () => void) => () => {
+    try { cb(); } catch (e: any) { report(`Uncaught ${e && e.stack ? String(e.stack).split('\n')[0] : e}`); }
+  };
+  return { ...p, timer: (ms, cb) => p.timer(ms, wrap(cb)) };
+}
+
+/** The globals an app sees: the runtime's, timers on the platform clock, console. */
+export function appGlobals(rt: Runtime, p: Platform): { [name: string]: unknown } {
+  const intervals = new Map<object, unknown>();
+  const g: { [name: string]: unknown } = {
+    imp: rt.imp, server: rt.server, agent: rt.agent, blob: rt.blob,
+    SEND_ERROR_NOT_CONNECTED: 1, SEND_ERROR_TIMEOUT: 2, SEND_ERROR_DISCONNECTED: 3, SEND_ERROR_WOULDBLOCK: 4,
+    setTimeout: (cb: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => p.timer(ms || 0, () => cb(...args)),
+    clearTimeout: (id: unknown) => p.cancel(id),
+    setInterval: (cb: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const key = {};
+      const tick = () => { intervals.set(key, p.timer(Math.max(1, ms || 0), tick)); cb(...args); };
+      intervals.set(key, p.timer(Math.max(1, ms || 0), tick));
+      return key;
+    },
+    clearInterval: (key: object) => { p.cancel(intervals.get(key)); intervals.delete(key); },
+    console: { log: (...a: unknown[]) => rt.server.log(a.join(' ')), error: (...a: unknown[]) => rt.server.error(a.join(' ')) },
+  };
+  return g;
+}
+
+/** Run app source `src` (named `file` in stack traces) as one device; returns its context. */
+export function startApp(src: string, file: string, rt: Runtime, p: Platform, extra: { [name: string]: unknown } = {}): vm.Context {
+  const ctx = vm.createContext({ ...appGlobals(rt, p), ...extra });
+  try {
+    vm.runInContext(src, ctx, { filename: file });
+  } catch (e: any) {
+    throw new UserError(`${file} threw while loading: ${e && e.message || e}`, 'ERR_APP_THREW');
+  }
+  return ctx;
+}

@@ -1,0 +1,72 @@
+// Test runner: type-checks, then runs every test/**/*.test.ts in its own Node process
+// (uvu suites, TypeScript through tsx), two at a time, and ends with "N passed, N failed".
+// Usage: node test/run.js [filter]   (filter: a substring of the test file path)
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const filter = process.argv[2] || '';
+const PER_FILE_MS = 180_000;
+const PARALLEL = 2;
+
+function find(dir) {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return n === 'fixtures' ? [] : find(p);
+    return n.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const files = find(join(root, 'test')).filter((f) => relative(root, f).includes(filter)).sort();
+let passed = 0;
+let failed = 0;
+
+if (!filter) {
+  const tc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: root, encoding: 'utf8' });
+  if (tc.status === 0) { passed++; console.log('typecheck: ok'); }
+  else { failed++; console.log('typecheck: FAILED\n' + tc.stdout + tc.stderr); }
+}
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => { out += `\n(killed after ${PER_FILE_MS} ms)`; child.kill('SIGKILL'); }, PER_FILE_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const total = sumOf(out, /Total:\s+(\d+)/g);
+      const ok = sumOf(out, /Passed:\s+(\d+)/g);
+      const skipped = sumOf(out, /Skipped:\s+(\d+)/g);
+      let bad = total - ok - skipped;
+      if (code !== 0 && bad === 0) bad = 1;
+      resolve({ file, ok, bad, out });
+    });
+  });
+}
+
+function sumOf(text, re) {
+  let n = 0;
+  for (const m of text.matchAll(re)) n += Number(m[1]);
+  return n;
+}
+
+const queue = files.slice();
+async function worker() {
+  while (queue.length) {
+    const r = await runFile(queue.shift());
+    passed += r.ok;
+    failed += r.bad;
+    const name = relative(root, r.file);
+    console.log(`${r.bad ? 'FAIL' : 'ok  '} ${name}: ${r.ok} passed, ${r.bad} failed`);
+    if (r.bad || process.env.VERBOSE) console.log(r.out.replace(/^/gm, '    '));
+  }
+}
+await Promise.all(Array.from({ length: PARALLEL }, worker));
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
