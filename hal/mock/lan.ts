@@ -77,15 +77,15 @@ export class Lan {
   sent(filter: { from?: string; to?: string } = {}): WireRecord[] {
     return this.wire.filter((w) => (!filter.from || w.from === filter.from) && (!filter.to || w.to === filter.to));
   }
-  /** Put a datagram on the wire and schedule its deliveries. */
-  transmit(src: MockDevice, fromPort: number, to: string, toPort: number, data: Uint8Array) {
+  /** Put a datagram from src's address `from` on the wire and schedule its deliveries. */
+  transmit(src: MockDevice, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array) {
     const bytes = new Uint8Array(data);
-    this.wire.push({ t: this.clock.now(), from: src.ip, fromPort, to, toPort, data: bytes });
+    this.wire.push({ t: this.clock.now(), from, fromPort, to, toPort, data: bytes });
     const bcast = to === this.broadcast || to === '255.255.255.255';
     for (const ep of this.endpoints) {
       if (!ep.open || ep.port !== toPort || ep.dev === src) continue;
       if (bcast ? !ep.dev.connected(ep.nii) : ep.dev.ipOf(ep.nii) !== to) continue;
-      this.deliver(ep, bytes, src.ip, fromPort, to);
+      this.deliver(ep, bytes, from, fromPort, to);
     }
   }
   private deliver(ep: Endpoint, bytes: Uint8Array, from: string, fromPort: number, to: string) {
@@ -217,7 +217,7 @@ export class MockDevice {
       send: (h, ip, port, data) => {
         const ep = eps[h];
         if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
-        lan.transmit(this, ep.port, ip, port, data);
+        lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, data);
         return 0;
       },
       close: (h) => {

@@ -1,0 +1,44 @@
+// espimp check <file...>: the Espruino compatibility checker on files. Prints
+// `file:line:col  rule  message` per finding and a summary; exit 0 clean, 1 findings (or a
+// file that cannot be read), 2 usage.
+import type { Command } from 'commander';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { checkSource, formatFinding, RULES, type Finding } from '../check/index';
+import { UserError } from '../cli-error';
+
+interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean }
+
+/** Read a file to check, or throw a one-line UserError. */
+function readSource(file: string): string {
+  if (!existsSync(file)) throw new UserError(`file not found: ${file}`, 'ERR_FILE_NOT_FOUND');
+  if (statSync(file).isDirectory()) throw new UserError(`not a file: ${file}`, 'ERR_NOT_A_FILE');
+  return readFileSync(file, 'utf8');
+}
+
+export function register(program: Command) {
+  program.command('check')
+    .description('check JavaScript files (bundles) for constructs Espruino cannot run')
+    .argument('[files...]', 'JavaScript files to check')
+    .option('--allow-warnings', 'exit 0 when there are only warnings')
+    .option('--json', 'print the findings as JSON ({file, line, column, rule, severity, message} per line)')
+    .option('--rules', 'list the rules and exit')
+    .action((files: string[], opts: CheckOptions) => {
+      if (opts.rules) {
+        for (const r of RULES) console.log(`${r.id.padEnd(20)} ${r.severity.padEnd(8)} ${r.what} — ${r.why}`);
+        return;
+      }
+      if (!files.length) throw new UserError('no files given (usage: espimp check <file...>)', 'ERR_USAGE', 2);
+      const sources = files.map((f) => [f, readSource(f)] as const);
+      let errors = 0, warnings = 0;
+      for (const [file, src] of sources) {
+        const findings: Finding[] = checkSource(src, file);
+        for (const f of findings) {
+          if (f.severity === 'error') errors++; else warnings++;
+          console.log(opts.json ? JSON.stringify({ file, ...f }) : formatFinding(file, f));
+        }
+      }
+      const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+      if (opts.json) process.stderr.write(summary + '\n'); else console.log(summary);
+      process.exitCode = errors || (warnings && !opts.allowWarnings) ? 1 : 0;
+    });
+}
