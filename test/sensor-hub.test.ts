@@ -10,7 +10,7 @@ const HUB = appSource('examples/sensor-hub/hub.js');
 const NODE = appSource('examples/sensor-hub/node.js');
 const BOARD = { niis: { eth0: 'mock' } };
 
-function start(lan: Lan, host: number, src: string, extra: object = {}) {
+function start(lan: Lan, host: number, src: string, extra: { [name: string]: unknown } = {}) {
   const b: Booted = boot(lan, host, BOARD);
   const agentOut: any[] = [];
   const p = guarded(b.dev.platform, (l) => b.dev.platform.write('ERROR: ' + l));
