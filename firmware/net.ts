@@ -31,6 +31,12 @@ function checkCallback(cb: any) {
   if (cb != null && typeof cb != 'function') fail('ERR_BAD_CALLBACK', cb);
 }
 
+/** Throw ERR_BAD_ARG for a wificonfig without a string ssid, or a staticconfig whose addresses are not dotted quads. */
+function checkConfig(w: any, s: any) {
+  if (w != null && (typeof w != 'object' || typeof w.ssid != 'string' || (w.key != null && typeof w.key != 'string'))) fail('ERR_BAD_ARG', w);
+  if (s != null && (typeof s != 'object' || !quad(s.ip) || (s.netmask != null && !quad(s.netmask)) || (s.gateway != null && !quad(s.gateway)))) fail('ERR_BAD_ARG', s);
+}
+
 /** The broadcast address of address/netmask, or undefined when either is unknown. */
 function broadcastOf(a: IpInfo): string | undefined {
   var q = quad(a.address), m = quad(a.netmask);
@@ -68,6 +74,7 @@ export class Net {
     var nii = kind ? NII[kind] : '';
     if (!kind || !this.board.niis[nii]) fail('ERR_NO_INTERFACE', nic && typeof nic == 'object' ? nic.interface : nic);
     checkCallback(onstate);
+    checkConfig(nic.wificonfig, nic.staticconfig);
     var extended = !!(nic.wificonfig || nic.staticconfig), saved = this.saved();
     if (!extended && saved.nii != nii) {
       saved.nii = nii;
@@ -76,7 +83,7 @@ export class Net {
     this.active = nii;
     var f = this.ifaces[nii] || (this.ifaces[nii] = new Iface(this, nii, kind as string));
     f.cb = onstate || null;
-    if (isDown(f.state)) f.start(extended ? { wificonfig: nic.wificonfig, staticconfig: nic.staticconfig } : saved, extended);
+    if (isDown(f.state)) f.start(extended ? { wificonfig: nic.wificonfig || saved.wificonfig, staticconfig: nic.staticconfig } : saved, extended);
     else f.tell(f.state);
     return f;
   }

@@ -29,7 +29,7 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     imp: {
       net: impnet,
       wakeup: function (seconds: any, cb: any) {
-        if (typeof seconds != 'number' || !(seconds >= 0) || typeof cb != 'function') fail('ERR_BAD_ARG', seconds);
+        if (typeof seconds != 'number' || !(seconds >= 0 && seconds < 1 / 0) || typeof cb != 'function') fail('ERR_BAD_ARG', seconds);
         return p.timer(Math.round(seconds * 1000), cb);
       },
       cancelwakeup: function (id: any) { p.cancel(id); },

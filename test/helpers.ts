@@ -25,3 +25,19 @@ export function connect(lan: Lan, b: Booted, nii = 'eth0', extra: object = {}) {
   lan.run(200);
   return { f, states };
 }
+
+/** What `fn` throws, or undefined when it returns normally. */
+export function caught(fn: () => unknown): any {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+/** The `code` of what `fn` throws ('no throw' when it returns normally). */
+export function codeOf(fn: () => unknown): string {
+  const e = caught(fn);
+  return e === undefined ? 'no throw' : e && e.code ? e.code : `threw without a code: ${e}`;
+}
