@@ -1,16 +1,108 @@
-// The device end of the agent link: agent.send(name, data) prints one framed line on the
-// console; the host decodes it. The host sends to the device by calling receive(frame).
-// Frame: "\x10@A" + JSON [name, data] (single line: JSON escapes control chars) + "\n" ... see host/agentlink.
+// The device end of the agent link (spec §8; the format is in docs/console.md).
+// agent.send(name, data) prints one console line: DLE (\x10) + frame, where
+//   frame = "@" + hex(body length) + "," + hex(adler32(body)) + ":" + body
+//   body  = JSON [name, data] in printable ASCII (other chars as \uXXXX); a blob is {"$blob": base64}.
+// The PC sends by typing  \x10agentrx("<frame>")  at the REPL (DLE: Espruino does not echo
+// that line); rx(frame) checks length and checksum and calls the agent.on handler.
+// BOARD CODE: Espruino-safe syntax only.
 import type { Platform } from '../hal/contract';
+import { fail } from './errors';
+import { Blob, blobOf } from './blob';
 
+/** Adler-32 of `s` (chars 0-255; frame bodies are ASCII), as a non-negative number. */
+export function adler32(s: string): number {
+  var a = 1, b = 0, i;
+  for (i = 0; i < s.length; i++) {
+    a = (a + s.charCodeAt(i)) % 65521;
+    b = (b + a) % 65521;
+  }
+  return b * 65536 + a;
+}
+
+/** `s` with every char outside printable ASCII written as \uXXXX (valid inside JSON strings). */
+function ascii(s: string): string {
+  var o = '', i, c;
+  for (i = 0; i < s.length; i++) {
+    c = s.charCodeAt(i);
+    o += c > 31 && c < 127 ? s.charAt(i) : '\\u' + (65536 + c).toString(16).slice(1);
+  }
+  return o;
+}
+
+/** The frame carrying message `name` with `data` (a blob as {$blob: base64}); throws if data has no JSON form. */
+export function frame(name: string, data: any): string {
+  var s = '', i;
+  if (data instanceof Blob) {
+    for (i = 0; i < data.n; i++) s += String.fromCharCode(data.d[i]);
+    data = { $blob: btoa(s) };
+  }
+  s = ascii(JSON.stringify([name, data]));
+  return '@' + s.length.toString(16) + ',' + adler32(s).toString(16) + ':' + s;
+}
+
+/**
+ * [name, data] from a frame, or why not: 0 garbage (bad header, not JSON [string, any]),
+ * 1 truncated (body shorter than its length), 2 damaged (longer, or checksum mismatch).
+ */
+export function unframe(f: string): any {
+  var i = f.indexOf(':'), h = f.slice(1, i).split(','), b = f.slice(i + 1), n = parseInt(h[0], 16), m;
+  if (f.charAt(0) != '@' || i < 0 || h.length != 2 || !(n >= 0)) return 0;
+  if (b.length < n) return 1;
+  if (b.length > n || parseInt(h[1], 16) !== adler32(b)) return 2;
+  try { m = JSON.parse(b); } catch (e) { return 0; }
+  return Array.isArray(m) && m.length == 2 && typeof m[0] == 'string' ? m : 0;
+}
+
+/** The data a frame carried, with {$blob: base64} turned back into a blob. */
+function unwire(d: any): any {
+  var s, u, i;
+  if (d && typeof d.$blob == 'string') {
+    s = atob(d.$blob);
+    u = new Uint8Array(s.length);
+    for (i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    d = blobOf(u);
+  }
+  return d;
+}
+
+/**
+ * The `agent` global of one device, writing frames through `p.write`:
+ * on(name, cb) registers (null: removes) the handler for messages called `name`;
+ * send(name, data) sends JSON-able data or a blob to the agent, returns 0;
+ * tx(line) puts a frame line on the console (the host replaces it to route frames elsewhere);
+ * rx(frame) takes a frame from the agent (the board's global `agentrx`), checks it, calls the handler;
+ * stats() -> {sent, received (intact frames), unhandled (of those, no handler), bad (damaged, dropped)}.
+ */
 export function createAgent(p: Platform) {
-  var handlers: { [name: string]: Function } = {};
-  return {
-    on: function (name: string, cb: Function) { handlers[name] = cb; },
-    send: function (name: string, data: any) { p.write('\x10@A' + JSON.stringify([name, data])); return 0; },
-    receive: function (frame: string) {
-      var m = JSON.parse(frame), cb = handlers[m[0]];
-      if (cb) cb(m[1]);
+  var handlers: { [key: string]: Function } = {};
+  var counts = { sent: 0, received: 0, unhandled: 0, bad: 0 };
+  var a = {
+    on: function (name: string, cb: Function | null) {
+      if (typeof name != 'string') fail('ERR_BAD_ARG', name);
+      if (cb != null && typeof cb != 'function') fail('ERR_BAD_CALLBACK', cb);
+      if (cb) handlers['$' + name] = cb; else delete handlers['$' + name];
     },
+    send: function (name: string, data?: any) {
+      var f = '';
+      if (typeof name != 'string') fail('ERR_BAD_ARG', name);
+      try { f = frame(name, data); } catch (e) { fail('ERR_BAD_DATA', data); }
+      counts.sent++;
+      a.tx('\x10' + f);
+      return 0;
+    },
+    tx: function (line: string) { p.write(line); },
+    rx: function (f: any) {
+      var m = typeof f == 'string' ? unframe(f) : 0, cb, d;
+      if (typeof m != 'number') {
+        try { d = unwire(m[1]); } catch (e) { m = 0; }
+      }
+      if (typeof m == 'number') { counts.bad++; return; }
+      counts.received++;
+      cb = handlers['$' + m[0]];
+      if (!cb) { counts.unhandled++; return; }
+      try { cb(d); } catch (e: any) { p.write('ERROR: agent.on threw: ' + (e && e.message || e)); }
+    },
+    stats: function () { return Object.assign({}, counts); },
   };
+  return a;
 }

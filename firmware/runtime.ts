@@ -10,7 +10,7 @@ function text(m: any): string {
   return m instanceof Blob ? m.tostring() : typeof m == 'object' && m ? JSON.stringify(m) : '' + m;
 }
 
-/** Everything an app sees as globals, for one device. */
+/** Everything an app sees as globals, for one device (`agentrx`: the agent link's receive entry, docs/console.md). */
 export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings) {
   var start = p.now();
   var server = {
@@ -23,6 +23,7 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     info: function () { return net.info(); },
     stats: function () { return Object.assign({}, net.totals); },
   }, STATES);
+  var agent = createAgent(p);
   var blob: any = function (size?: number) { return new Blob(size); };
   blob.prototype = Blob.prototype;
   return {
@@ -36,7 +37,8 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
       millis: function () { return p.now() - start; },
     },
     server: server,
-    agent: createAgent(p),
+    agent: agent,
+    agentrx: agent.rx,
     blob: blob,
     SEND_ERROR_NOT_CONNECTED: 1,
     SEND_ERROR_TIMEOUT: 2,
