@@ -1,8 +1,10 @@
 // Test runner: type-checks, then runs every test/**/*.test.ts in its own Node process
 // (uvu suites, TypeScript through tsx), two at a time, and ends with "N passed, N failed".
+// Files that say `@serial` (they use real sockets on the shared loopback LAN, where a
+// broadcast reaches every listener) run one after another in their own lane.
 // Usage: node test/run.js [filter]   (filter: a substring of the test file path)
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,9 +58,12 @@ function sumOf(text, re) {
   return n;
 }
 
-const queue = files.slice();
-async function worker() {
-  while (queue.length) {
+const serial = files.filter((f) => readFileSync(f, 'utf8').includes('@serial'));
+const rest = files.filter((f) => !serial.includes(f));
+async function worker(queues) {
+  for (;;) {
+    const queue = queues.find((q) => q.length);
+    if (!queue) return;
     const r = await runFile(queue.shift());
     passed += r.ok;
     failed += r.bad;
@@ -67,6 +72,6 @@ async function worker() {
     if (r.bad || process.env.VERBOSE) console.log(r.out.replace(/^/gm, '    '));
   }
 }
-await Promise.all(Array.from({ length: PARALLEL }, worker));
+await Promise.all([worker([serial, rest]), ...Array.from({ length: PARALLEL - 1 }, () => worker([rest]))]);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
