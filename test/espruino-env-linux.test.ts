@@ -1,3 +1,4 @@
+// @serial: real sockets on the shared loopback LAN (see test/run.js).
 // The Espruino-faithful environment's linux flavor: dgram on real UDP sockets, talking to a
 // Node dgram peer on 127.x; real timers. Every packet stays on loopback; nothing waits for
 // time to pass, only for the event (until() has a failure guard only).

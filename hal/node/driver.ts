@@ -1,0 +1,239 @@
+// The host driver: the NetDriver contract over Node's dgram with real UDP sockets.
+// Two modes:
+//  - loopback: the virtual LAN 192.168.77.0/24 on 127.77.0.0/24 (hal/loopback.ts). Every
+//    socket is bound to a 127.x address and every destination passes through toLoopback(),
+//    so nothing can leave this machine; a destination outside the virtual LAN is refused.
+//  - real: the PC's first non-internal IPv4 interface, TTL 1 so nothing leaves the subnet.
+// Each endpoint is a unicast socket bound to the device's address (it sends, with
+// SO_BROADCAST, and receives unicast) plus a listener bound to each broadcast address with
+// SO_REUSEADDR (several devices, also in other processes, share a port), so toAddress is
+// exact. A device does not hear its own broadcast, as on the simulated LAN.
+// Binding is synchronous, as on a board: the sockets get a lookup that answers at once (the
+// addresses are already dotted quads), so Node binds inside bind() and a port held elsewhere
+// makes open() return -1 (and is reported through onfault). Later failures (a send the
+// kernel rejects, a socket error) arrive through onfault too.
+import dgram from 'node:dgram';
+import os from 'node:os';
+import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
+import { quad } from '../../firmware/address';
+import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
+
+export interface NodeDriverOptions {
+  /** 'loopback': the virtual LAN on 127.77.0.0/24; 'real': the PC's network. */
+  lan: 'loopback' | 'real';
+  /** Loopback mode: this device's virtual address, 192.168.77.1-254 (default 192.168.77.2). */
+  ip?: string;
+  /**
+   * Failures the caller should hear of: ERR_PORT_IN_USE / ERR_BIND (a bind failed: called from
+   * inside open(), which then returns -1), ERR_SEND (the kernel rejected a send), ERR_SOCKET.
+   * `port`: the local port concerned.
+   */
+  onfault?: (code: string, detail: string, port: number) => void;
+  /** Real mode: the interface list (default os.networkInterfaces); tests pass a loopback-only one. */
+  interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+}
+
+/** What the driver did, for tests and diagnostics. */
+export interface NodeDriverCounters {
+  /** Datagrams handed to the kernel. */ sent: number;
+  /** Sends refused before reaching a socket (destination outside the LAN, port 0, closed endpoint). */ refused: number;
+  /** Sends the kernel reported as failed. */ failed: number;
+  /** Datagrams passed to the firmware. */ received: number;
+  /** Datagrams ignored: the device's own broadcasts, senders outside the virtual LAN. */ ignored: number;
+  /** Faults reported through onfault. */ faults: number;
+}
+
+/** The node driver: a NetDriver plus shutdown (close everything), its counters and bound addresses. */
+export type NodeDriver = NetDriver & {
+  shutdown(): void;
+  readonly counters: NodeDriverCounters;
+  /** "address:port" of every socket of every open endpoint, in open order (unicast first). */
+  bound(): string[];
+};
+
+/** One NII's link: its progress and, once connected, its address facts. */
+interface LinkState { link: Link; info: IpInfo | null }
+
+/** One UDP endpoint: the unicast socket first, then the broadcast listeners. */
+interface Endpoint { nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean }
+
+/** A dgram lookup that answers at once: every address given to bind is a dotted quad already. */
+function literal(address: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) {
+  cb(null, address, 4);
+}
+
+/** The broadcast address of address/netmask. */
+function broadcastOf(address: string, netmask: string): string {
+  const a = quad(address) || [0, 0, 0, 0], m = quad(netmask) || [255, 255, 255, 255];
+  return a.map((x, i) => x | (~m[i] & 255)).join('.');
+}
+
+/** The first non-internal IPv4 interface of `list`, as address facts. */
+function firstInterface(list: NodeJS.Dict<os.NetworkInterfaceInfo[]>): IpInfo | null {
+  for (const name of Object.keys(list)) {
+    for (const i of list[name] || []) {
+      if (i.internal || (i.family !== 'IPv4' && (i.family as unknown) !== 4)) continue;
+      return { address: i.address, netmask: i.netmask, broadcast: broadcastOf(i.address, i.netmask) };
+    }
+  }
+  return null;
+}
+
+/** True once `s` is bound (bind() with the `literal` lookup binds before it returns). */
+function isBound(s: dgram.Socket): boolean {
+  try { return s.address().port > 0; } catch (e) { return false; }
+}
+
+function isPort(p: number): boolean {
+  return Number.isInteger(p) && p >= 1 && p <= 65535;
+}
+
+/** A driver for one device (one address); it serves every NII it is given (eth0 and wl0). */
+export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
+  const loopback = opts.lan === 'loopback';
+  const ip = opts.ip ?? VIRTUAL_LAN + '.2';
+  if (loopback && (toLoopback(ip) || LOOPBACK_BROADCAST) === LOOPBACK_BROADCAST) {
+    throw Object.assign(new Error(`not a host of the virtual LAN ${VIRTUAL_LAN}.1-254: ${ip}`), { code: 'ERR_BAD_IP' });
+  }
+  const links: { [nii: string]: LinkState } = {};
+  const eps: Endpoint[] = [];
+  const counters: NodeDriverCounters = { sent: 0, refused: 0, failed: 0, received: 0, ignored: 0, faults: 0 };
+
+  function fault(code: string, detail: string, port: number) {
+    counters.faults++;
+    if (opts.onfault) opts.onfault(code, detail, port);
+  }
+
+  /** The address facts `up` gives an NII with cfg, or null when it cannot have them. */
+  function facts(cfg: LinkConfig): IpInfo | null {
+    const want = cfg.staticconfig && cfg.staticconfig.ip;
+    if (loopback) {
+      const a = want || ip, lo = toLoopback(a);
+      return lo && lo !== LOOPBACK_BROADCAST
+        ? { address: a, netmask: '255.255.255.0', broadcast: VIRTUAL_BROADCAST, gateway: VIRTUAL_LAN + '.1' } : null;
+    }
+    const i = firstInterface((opts.interfaces || os.networkInterfaces)());
+    return i && (!want || want === i.address) ? i : null;
+  }
+
+  function connected(nii: string): IpInfo | null {
+    const l = links[nii];
+    return l && l.link === 1 ? l.info : null;
+  }
+
+  /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
+  function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array): number {
+    if (loopback && dst.split('.')[0] !== '127') return -1;
+    ep.socks[0].send(Buffer.from(data), port, dst, (err) => {
+      if (!err) return;
+      counters.failed++;
+      fault('ERR_SEND', `send to ${dst}:${port} failed: ${(err as NodeJS.ErrnoException).code || err.message}`, ep.port);
+    });
+    return 0;
+  }
+
+  /** Bind a socket of `ep` to addr:port, delivering datagrams as sent to `to`; false when the bind failed. */
+  function listen(ep: Endpoint, onmsg: OnDatagram, addr: string, to: string, shared: boolean): boolean {
+    const s = dgram.createSocket({ type: 'udp4', reuseAddr: shared, lookup: literal as any });
+    let binding = true, failed = false;
+    ep.socks.push(s);
+    s.on('message', (msg, r) => {
+      if (!ep.open || !connected(ep.nii)) return;
+      const from = loopback ? fromLoopback(r.address) : r.address;
+      const own = shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
+      if (!from || own) { counters.ignored++; return; }
+      counters.received++;
+      onmsg(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), from, r.port, to);
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (binding) {
+        failed = true;
+        if (err.code === 'EADDRINUSE') fault('ERR_PORT_IN_USE', `port ${ep.port} is already in use on ${addr}`, ep.port);
+        else fault('ERR_BIND', `cannot bind ${addr}:${ep.port}: ${err.code || err.message}`, ep.port);
+      } else if (ep.open) fault('ERR_SOCKET', `socket ${addr}:${ep.port}: ${err.code || err.message}`, ep.port);
+    });
+    s.bind(ep.port, addr);
+    binding = false;
+    const ok = !failed && isBound(s);
+    if (!failed && !ok) fault('ERR_BIND', `cannot bind ${addr}:${ep.port}: not bound`, ep.port);
+    if (ok && !shared) {
+      s.setBroadcast(true);
+      s.setTTL(1);
+    }
+    if (ok) ep.names.push(`${addr}:${ep.port}`);
+    return ok;
+  }
+
+  function closeSockets(ep: Endpoint) {
+    for (const s of ep.socks) {
+      try { s.close(); } catch (e) { /* not bound or already closed */ }
+    }
+  }
+
+  function close(h: number) {
+    const ep = eps[h];
+    if (!ep || !ep.open) return;
+    ep.open = false;
+    closeSockets(ep);
+  }
+
+  return {
+    counters,
+    up(nii, cfg, report) {
+      const l: LinkState = { link: 0, info: facts(cfg) };
+      links[nii] = l;
+      const steps = !l.info ? [7] : [nii === 'wl0' ? 3 : 4].concat(cfg.staticconfig ? [] : [5], [1]);
+      const next = () => {
+        const s = steps.shift();
+        if (links[nii] !== l || s === undefined) return;
+        l.link = s;
+        report(s);
+        if (steps.length) setImmediate(next);
+      };
+      setImmediate(next);
+      return 0;
+    },
+    down(nii) {
+      delete links[nii];
+    },
+    addr(nii) {
+      const info = connected(nii);
+      return info ? { ...info } : null;
+    },
+    open(nii, port, onmsg) {
+      const info = links[nii] && links[nii].info;
+      if (!info || !isPort(port)) return -1;
+      const address = info.address as string, local = loopback ? toLoopback(address) as string : address;
+      const ep: Endpoint = { nii, port, local, socks: [], names: [], open: true };
+      const bcast: string[][] = loopback ? [[LOOPBACK_BROADCAST, VIRTUAL_BROADCAST]]
+        : [info.broadcast as string, '255.255.255.255'].filter((b, i, all) => b !== local && all.indexOf(b) === i).map((b) => [b, b]);
+      let ok = listen(ep, onmsg, local, address, false);
+      for (const b of bcast) ok = ok && listen(ep, onmsg, b[0], b[1], true);
+      if (!ok) {
+        ep.open = false;
+        closeSockets(ep);
+        return -1;
+      }
+      eps.push(ep);
+      return eps.length - 1;
+    },
+    send(h, to, port, data) {
+      const ep = eps[h];
+      const dst = loopback ? toLoopback(to) : quad(to) ? to : null;
+      if (!ep || !ep.open || !connected(ep.nii) || !dst || !isPort(port) || transmit(ep, dst, port, data) < 0) {
+        counters.refused++;
+        return -1;
+      }
+      counters.sent++;
+      return 0;
+    },
+    close,
+    bound() {
+      return ([] as string[]).concat(...eps.filter((e) => e.open).map((e) => e.names));
+    },
+    shutdown() {
+      for (let h = 0; h < eps.length; h++) close(h);
+      for (const nii of Object.keys(links)) delete links[nii];
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// espimp run: one app on this PC as an imp, through the node driver with real UDP sockets,
+// on the loopback LAN (default; 192.168.77.N <-> 127.77.0.N) or the PC's real network.
+// server.log lines go to stdout and server.error lines to stderr, each with a timestamp.
+// Ends after --duration seconds or on SIGINT/SIGTERM (sockets closed, exit 0); a port that
+// another process holds, or any user error, is one line on stderr and exit 1 (bad options: 2).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Platform } from '../../hal/contract';
+import { createNodeDriver } from '../../hal/node/driver';
+import { createHostPlatform } from '../../hal/node/platform';
+import { HOST_BOARD } from '../../hal/node/board';
+import { toLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../../hal/loopback';
+import { createRuntime } from '../../firmware/runtime';
+import { setMessages } from '../../firmware/errors';
+import { MESSAGES } from '../messages';
+import { appSource, guarded, startApp } from '../app';
+import { UserError } from '../cli-error';
+
+const HELP = `
+The app sees the impOS globals (imp, server, agent, blob). The board is "host": eth0 and
+wl0 are both this PC. With --lan loopback (the default) the device is --ip on the virtual
+LAN ${VIRTUAL_LAN}.0/24, which lives on 127.77.0.0/24 of this machine: host N is 127.77.0.N,
+broadcasts go to 127.255.255.255, and a destination outside the virtual LAN is refused
+(send returns 1). Any program can talk to the device: bind to 127.77.0.9 and send to
+127.77.0.2, and the app sees ${VIRTUAL_LAN}.9. With --lan real the device is this PC's
+first non-loopback IPv4 interface; datagrams go out with TTL 1 (they stay on the subnet).
+
+Example:
+  espimp run examples/echo/echo.js --ip ${VIRTUAL_LAN}.2 --duration 60
+`;
+
+/** The firmware binds unbound sockets to ports from here up (spec section 4). */
+const EPHEMERAL = 49152;
+
+/** --ip: a host of the virtual LAN. */
+function parseIp(text: string): string {
+  const lo = toLoopback(text);
+  if (!lo || lo === LOOPBACK_BROADCAST) throw new InvalidArgumentError(`must be a host address ${VIRTUAL_LAN}.1-254.`);
+  return text;
+}
+
+/** --duration: seconds > 0. */
+function parseDuration(text: string): number {
+  const s = Number(text);
+  if (!/\S/.test(text) || !(s > 0 && s <= 2147483)) throw new InvalidArgumentError('must be a number of seconds > 0 (at most 2147483).');
+  return s;
+}
+
+/** A platform whose timers can all be cancelled at once (to end the run cleanly). */
+function tracked(p: Platform) {
+  const live = new Set<unknown>();
+  const platform: Platform = {
+    ...p,
+    timer(ms, cb) {
+      const id: unknown = p.timer(ms, () => { live.delete(box); cb(); });
+      const box = { id };
+      live.add(box);
+      return box;
+    },
+    cancel(box) {
+      if (box && typeof box === 'object' && 'id' in box) {
+        live.delete(box);
+        p.cancel((box as { id: unknown }).id);
+      }
+    },
+  };
+  return { platform, cancelAll() { for (const b of [...live]) platform.cancel(b); } };
+}
+
+export interface RunOptions {
+  lan: 'loopback' | 'real';
+  ip?: string;
+  duration?: number;
+  agent?: string;
+  state?: string;
+}
+
+/** Run `file` until --duration has passed or a signal comes; rejects with a UserError on failure. */
+export async function runApp(file: string, opts: RunOptions): Promise<void> {
+  if (opts.lan === 'real' && opts.ip) throw new UserError('--ip applies to --lan loopback only (with --lan real the PC\'s address is used)', 'ERR_USAGE', 2);
+  const src = appSource(file);
+  setMessages(MESSAGES);
+  const base = createHostPlatform({ stateFile: opts.state });
+  let stopped = false;
+  // Once stopped the device is off: nothing more on its console.
+  const quiet: Platform = { ...base, write: (line) => { if (!stopped) base.write(line); } };
+  const timers = tracked(quiet);
+  const platform = guarded(timers.platform, (line) => quiet.write('ERROR: ' + line));
+  let fatal: Error | undefined;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const driver = createNodeDriver({
+    lan: opts.lan,
+    ip: opts.ip,
+    onfault: (code, detail, port) => {
+      // A port the app asked for cannot be had: fatal. The firmware's ephemeral tries (49152+) move on.
+      if ((code === 'ERR_PORT_IN_USE' || code === 'ERR_BIND') && port < EPHEMERAL) stop(new UserError(detail, code));
+      else quiet.write('ERROR: ' + detail);
+    },
+  });
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const onSignal = () => stop();
+  let duration: NodeJS.Timeout | undefined;
+  // A device runs until it is stopped, even when the app has nothing pending.
+  const alive = setInterval(() => {}, 1 << 30);
+  function stop(err?: Error) {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(alive);
+    if (duration) clearTimeout(duration);
+    for (const s of signals) process.off(s, onSignal);
+    fatal = err;
+    driver.shutdown();
+    timers.cancelAll();
+    finish();
+  }
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    const rt = createRuntime(platform, { node: driver }, HOST_BOARD);
+    if (opts.agent) {
+      const { attachAgent } = await import('../agent-host');
+      await attachAgent(rt, opts.agent, platform);
+    }
+    startApp(src, file, rt, platform);
+  } catch (e) {
+    stop(e as Error); // after a fatal fault, the fault is what is reported
+  }
+  if (opts.duration && !stopped) duration = setTimeout(() => stop(), Math.round(opts.duration * 1000));
+  await done;
+  // Sockets and timers are gone; anything else holding the event loop (say a module the
+  // agent loaded) must not keep the process alive.
+  setTimeout(() => process.exit(), 2000).unref();
+  if (fatal) throw fatal;
+}
+
+export function register(program: Command) {
+  program.command('run')
+    .description('run one app on this PC with real UDP sockets (loopback LAN by default)')
+    .argument('<app>', 'the app, a .js or .ts file')
+    .addOption(new Option('--lan <lan>', 'which network: the loopback LAN or this PC\'s real one').choices(['loopback', 'real']).default('loopback'))
+    .option('--ip <address>', `the device's address on the loopback LAN (default ${VIRTUAL_LAN}.2)`, parseIp)
+    .option('--duration <seconds>', 'stop after this many seconds (default: run until interrupted)', parseDuration)
+    .option('--agent <module>', 'a JavaScript module that plays the imp\'s agent')
+    .option('--state <file>', 'where the device persists its settings (default ~/.espimp/state.json)')
+    .addHelpText('after', HELP)
+    .action((app: string, opts: RunOptions) => runApp(app, opts));
+}
