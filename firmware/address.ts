@@ -31,3 +31,11 @@ export function isPrivate(q: number[]): boolean {
 export function dotted(u8: Uint8Array, at: number): string {
   return u8[at] + '.' + u8[at + 1] + '.' + u8[at + 2] + '.' + u8[at + 3];
 }
+
+/** The broadcast address of dotted quads address/netmask, or undefined when either is not one. */
+export function broadcastOf(address: any, netmask: any): string | undefined {
+  var q = quad(address), m = quad(netmask);
+  if (!q || !m) return undefined;
+  for (var i = 0; i < 4; i++) q[i] = q[i] | (~m[i] & 255);
+  return q.join('.');
+}

@@ -3,7 +3,7 @@
 // asynchronous state callbacks, configuration persistence and the counters.
 import type { NetDriver, Platform, BoardSettings, LinkConfig, IpInfo } from '../hal/contract';
 import { fail } from './errors';
-import { quad, isPrivate } from './address';
+import { quad, isPrivate, broadcastOf } from './address';
 import { Bucket } from './bucket';
 import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
@@ -35,14 +35,6 @@ function checkCallback(cb: any) {
 function checkConfig(w: any, s: any) {
   if (w != null && (typeof w != 'object' || typeof w.ssid != 'string' || (w.key != null && typeof w.key != 'string'))) fail('ERR_BAD_ARG', w);
   if (s != null && (typeof s != 'object' || !quad(s.ip) || (s.netmask != null && !quad(s.netmask)) || (s.gateway != null && !quad(s.gateway)))) fail('ERR_BAD_ARG', s);
-}
-
-/** The broadcast address of address/netmask, or undefined when either is unknown. */
-function broadcastOf(a: IpInfo): string | undefined {
-  var q = quad(a.address), m = quad(a.netmask);
-  if (!q || !m) return undefined;
-  for (var i = 0; i < 4; i++) q[i] = q[i] | (~m[i] & 255);
-  return q.join('.');
 }
 
 /** One device's network: what imp.net exposes, plus the shared state of its sockets. */
@@ -153,7 +145,7 @@ export class Iface {
   }
   getiptable() {
     var a = (this.state < 0 ? null : this.drv.addr(this.nii)) || {}, out: IpInfo = {};
-    var b = a.broadcast || broadcastOf(a);
+    var b = a.broadcast || broadcastOf(a.address, a.netmask);
     if (a.address) out.address = a.address;
     if (a.netmask) out.netmask = a.netmask;
     if (b) out.broadcast = b;

@@ -15,7 +15,7 @@
 import dgram from 'node:dgram';
 import os from 'node:os';
 import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
-import { quad } from '../../firmware/address';
+import { quad, broadcastOf } from '../../firmware/address';
 import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 export interface NodeDriverOptions {
@@ -60,12 +60,6 @@ interface Endpoint { nii: string; port: number; local: string; socks: dgram.Sock
 /** A dgram lookup that answers at once: every address given to bind is a dotted quad already. */
 function literal(address: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) {
   cb(null, address, 4);
-}
-
-/** The broadcast address of address/netmask. */
-function broadcastOf(address: string, netmask: string): string {
-  const a = quad(address) || [0, 0, 0, 0], m = quad(netmask) || [255, 255, 255, 255];
-  return a.map((x, i) => x | (~m[i] & 255)).join('.');
 }
 
 /** The first non-internal IPv4 interface of `list`, as address facts. */
