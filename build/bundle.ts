@@ -1,0 +1,85 @@
+// `espimp build` as a library: board data + app -> one Espruino-ready script. Steps: load the
+// board, read the app (TypeScript transpiled), generate the entry, bundle and minify with the
+// Rollup config (build/config.ts), check that the output re-parses as a plain script, run the
+// Espruino compatibility checker (host/check; any error finding fails the build), estimate
+// its memory against the board's budget.
+import { rollup, type RollupLog } from 'rollup';
+import { minify } from 'terser';
+import * as acorn from 'acorn';
+import { appSource } from '../host/app';
+import { UserError } from '../host/cli-error';
+import { checkSource, errorsOf } from '../host/check';
+import { loadBoard, type Board } from './boards';
+import { entrySource, type EntryOptions } from './entry';
+import { rollupConfig, TERSER } from './config';
+import { estimate, type SizeEstimate } from './size';
+
+export interface BuildOptions extends EntryOptions {
+  /** Board name (boards/<name>.json). */
+  board: string;
+  /** The app file, .js or .ts. */
+  app: string;
+  /** false: skip terser (for looking at the output; size figures then mean little). */
+  minify?: boolean;
+  /** false: do not fail over the memory budget. */
+  budget?: boolean;
+}
+
+export interface BuildResult {
+  board: Board;
+  /** The bundle: a plain script, ends with a newline. */
+  code: string;
+  /** Minified bytes of the runtime with its drivers and of the app. */
+  parts: { runtime: number; app: number };
+  estimate: SizeEstimate;
+  /** Rollup / TypeScript warnings worth showing. */
+  warnings: string[];
+}
+
+/** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
+export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
+  const board = loadBoard(o.board);
+  const app = appSource(o.app).replace(/\s+$/, '') + '\n';
+  const entry = entrySource(board, o);
+  const warnings: string[] = [];
+  const cfg = rollupConfig(entry, app, { minify: o.minify });
+  let code: string;
+  try {
+    const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });
+    const out = await bundle.generate(cfg.output);
+    await bundle.close();
+    code = out.output[0].code.replace(/\s+$/, '') + '\n';
+  } catch (e: any) {
+    const where = e.loc ? `${e.loc.file || o.app}:${e.loc.line}:${e.loc.column}: ` : '';
+    throw new UserError(`build failed: ${where}${String(e.message || e).split('\n')[0]}`, 'ERR_BUILD');
+  }
+  try {
+    acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
+  } catch (e: any) {
+    throw new UserError(`build failed: the bundle does not re-parse as a script (${e.message})`, 'ERR_BUILD');
+  }
+  const findings = errorsOf(checkSource(code, 'bundle.js'));
+  if (findings.length) {
+    const f = findings[0];
+    throw new UserError(`build failed: ${findings.length} Espruino compatibility finding(s), first: bundle.js:${f.line}:${f.column} ${f.rule} ${f.message}`, 'ERR_CHECK');
+  }
+  const appBytes = o.minify === false ? app.length : ((await minify(app, TERSER)).code || '').length + 1;
+  const est = estimate(code.length, board);
+  const result = { board, code, parts: { runtime: code.length - appBytes, app: appBytes }, estimate: est, warnings };
+  if (o.budget !== false && est.storage > est.budget) {
+    throw Object.assign(new UserError(`bundle too big for ${board.name}: about ${est.storage} blocks run from Storage, budget ${est.budget} of ${est.blocks} (--no-budget builds anyway)`, 'ERR_OVER_BUDGET'), { result });
+  }
+  return result;
+}
+
+/**
+ * The Rollup options `rollup -c` uses (rollup.config.js): the same bundle from environment
+ * variables BOARD, APP and, for the linux board, LAN and IP. The checker and the size check
+ * run only through `espimp build`.
+ */
+export function cliConfig(env: { [k: string]: string | undefined }) {
+  if (!env.BOARD || !env.APP) throw new UserError('rollup -c needs --environment BOARD:<board>,APP:<app.js>[,IP:192.168.77.N]', 'ERR_BAD_OPTION');
+  const board = loadBoard(env.BOARD);
+  const cfg = rollupConfig(entrySource(board, { lan: env.LAN, ip: env.IP }), appSource(env.APP).replace(/\s+$/, '') + '\n');
+  return { ...cfg, output: { ...cfg.output, file: env.OUT || 'out/bundle.js' } };
+}

@@ -1,0 +1,71 @@
+// The virtual entry module of one build: imports the runtime, the Espruino platform and only
+// the drivers the board names (so no other driver enters the bundle), creates the runtime
+// with the board's data and installs the app's globals. The app itself runs after it (the
+// bundle appends it, see build/config.ts), so every global exists before the first app line.
+import { join } from 'node:path';
+import { createRuntime } from '../firmware/runtime';
+import { VirtualClock } from '../hal/mock/clock';
+import { toLoopback } from '../hal/loopback';
+import { UserError } from '../host/cli-error';
+import { ROOT, type Board } from './boards';
+
+/** Build-time choices beyond the board: the loopback LAN of the linux board. */
+export interface EntryOptions { lan?: string; ip?: string }
+
+/** Where each driver lives and how its options are written from the board data. */
+const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
+  wifi: { file: 'hal/espruino/wifi.ts', factory: 'createWifiDriver', options: (b) => `{rbs:${b.recvBufferSize}}` },
+  wiznet: { file: 'hal/espruino/wiznet.ts', factory: 'createWiznetDriver', options: wiznetOptions },
+  linux: { file: 'hal/espruino/linux.ts', factory: 'createLinuxDriver', options: (b, o) => `{ip:${JSON.stringify(o.ip)},rbs:${b.recvBufferSize}}` },
+};
+
+/** WIZnet options: the SPI device and pins are written as Espruino globals (SPI2, B13, ...), checked first. */
+function wiznetOptions(b: Board, _o: EntryOptions): string {
+  const p = b.pins;
+  const bad = (what: string) => new UserError(`boards/${b.name}.json: pins.${what}`, 'ERR_BAD_BOARD');
+  if (typeof p.spi !== 'string' || !/^SPI[1-4]$/.test(p.spi)) throw bad('spi must be SPI1 .. SPI4');
+  for (const k of ['sck', 'miso', 'mosi', 'cs']) {
+    if (typeof p[k] !== 'string' || !/^[A-H]\d{1,2}$/.test(p[k] as string)) throw bad(`${k} must be a pin name such as B13`);
+  }
+  const poll = p.poll ?? 1000;
+  if (typeof poll !== 'number' || !(poll >= 100)) throw bad('poll must be at least 100 (ms)');
+  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${poll},rbs:${b.recvBufferSize}}`;
+}
+
+/** Check the build options against the board: --lan/--ip belong to the linux board, which needs them. */
+export function checkEntryOptions(b: Board, o: EntryOptions) {
+  const linux = Object.values(b.niis).includes('linux');
+  if (!linux) {
+    if (o.lan || o.ip) throw new UserError(`--lan and --ip apply to the linux board only (board ${b.name} gets its address from its network)`, 'ERR_BAD_OPTION');
+    return;
+  }
+  if ((o.lan ?? 'loopback') !== 'loopback') throw new UserError(`--lan ${o.lan}: the linux board supports only --lan loopback`, 'ERR_BAD_OPTION');
+  const l = o.ip ? toLoopback(o.ip) : null;
+  if (!o.ip) throw new UserError('the linux board needs --ip 192.168.77.N (its address on the loopback LAN)', 'ERR_BAD_OPTION');
+  if (!l || l.endsWith('.255')) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
+}
+
+/** The globals an app sees: every key the runtime returns except its internal `net`. */
+export function globalNames(): string[] {
+  const c = new VirtualClock();
+  const p = { now: () => c.now(), timer: (ms: number, cb: () => void) => c.timer(ms, cb), cancel: () => {}, write: () => {}, load: () => null, save: () => {} };
+  const rt = createRuntime(p, {}, { niis: {}, ring: 64, bucket: { capacity: 1, refill: 1, cost: 1 } });
+  return Object.keys(rt).filter((k) => k !== 'net');
+}
+
+/** The entry module's source for board `b`. */
+export function entrySource(b: Board, o: EntryOptions): string {
+  checkEntryOptions(b, o);
+  const names = [...new Set(Object.values(b.niis))];
+  const imp = (file: string, what: string) => `import { ${what} } from ${JSON.stringify(join(ROOT, file))};`;
+  const settings = { niis: b.niis, ring: b.ring, bucket: b.bucket };
+  return [
+    imp('firmware/runtime.ts', 'createRuntime'),
+    imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
+    ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
+    `var r = createRuntime(createEspruinoPlatform(), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    // assignments to undeclared names make globals (sloppy mode, as Espruino runs everything)
+    ...globalNames().map((g) => `${g} = r.${g};`),
+    '',
+  ].join('\n');
+}

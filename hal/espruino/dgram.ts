@@ -1,0 +1,66 @@
+// UDP endpoints over Espruino's `dgram` module, shared by every Espruino driver. What
+// Espruino's dgram does (espruino-facts.md): payloads are strings (a Uint8Array would be sent
+// as "1,2,3"), so bytes go out through E.toString and arrive as binary strings (chars 0-255,
+// which the firmware's ring copies as bytes); datagrams are cut to 528 bytes unless a socket
+// is created with recvBufferSize (the largest value across sockets wins); bind(port) takes
+// no address (every local address); rinfo is {address, port, size}, with no destination,
+// so every driver reports `to` as null and the firmware uses the interface's unicast address.
+// BOARD CODE: Espruino-safe syntax only.
+import type { OnDatagram } from '../contract';
+
+declare var E: any;
+declare function require(name: string): any;
+
+/** The endpoint half of a NetDriver; send's `viaUnbound` sends from a second, unbound socket. */
+export interface Endpoints {
+  open(nii: string, port: number, onmsg: OnDatagram): number;
+  send(h: number, ip: string, port: number, data: Uint8Array, viaUnbound?: boolean): number;
+  close(h: number): void;
+}
+
+/**
+ * Endpoints whose sockets are created with recvBufferSize `rbs`. `from(ip)` gives the
+ * sender address the app sees, or null to drop the datagram (default: ip as it is).
+ */
+export function createEndpoints(rbs: number, from?: (ip: string) => string | null): Endpoints {
+  var socks: any[] = [];
+  function make(onmsg: OnDatagram) {
+    var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
+    s.on('message', function (msg: string, info: any) {
+      var a = from ? from(info.address) : info.address;
+      if (a) onmsg(msg, a, info.port, null);
+    });
+    s.m = onmsg;
+    return s;
+  }
+  return {
+    open: function (nii, port, onmsg) {
+      try {
+        var s = make(onmsg);
+        s.bind(port);
+        return socks.push(s) - 1;
+      } catch (e) {
+        return -1;
+      }
+    },
+    send: function (h, ip, port, data, viaUnbound) {
+      var s = socks[h], str = data.length ? E.toString(data) : '';
+      if (!s || typeof str != 'string') return -1;
+      // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
+      if (viaUnbound) s = s.u || (s.u = make(s.m));
+      try {
+        s.send(str, port, ip);
+        return 0;
+      } catch (e) {
+        return -1;
+      }
+    },
+    close: function (h) {
+      var s = socks[h];
+      if (!s) return;
+      socks[h] = null;
+      s.close();
+      if (s.u) s.u.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Espruino's Linux port: dgram on the host's own sockets (there is no Wifi or Ethernet
+// module), serving eth0 on the loopback LAN chosen at build time (--lan loopback --ip
+// 192.168.77.N). Addresses map exactly as the host driver maps them (hal/loopback.ts): a
+// destination outside the virtual LAN is refused (send returns -1, nothing is sent), and a
+// datagram from outside it is dropped. Espruino's bind() has no address, so the device
+// listens on every local address: two Linux-port devices on one machine cannot hold the
+// same port. A broadcast goes out from an unbound socket (bound Espruino sockets have no
+// SO_BROADCAST), so it leaves from an ephemeral port; replies to it still reach the socket.
+// The link is always up with the build-time address: reports 4 then 1. `to` is always null
+// (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
+// BOARD CODE: Espruino-safe syntax only.
+import type { NetDriver, Link } from '../contract';
+import { createEndpoints } from './dgram';
+import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
+
+/** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
+export interface LinuxOptions { ip: string; rbs: number }
+
+/** The Linux-port driver (eth0). */
+export function createLinuxDriver(o: LinuxOptions): NetDriver {
+  var ep = createEndpoints(o.rbs, fromLoopback), gen = 0, up = false;
+  return {
+    up: function (nii, cfg, report: (l: Link) => void) {
+      var g = ++gen;
+      setTimeout(function () {
+        if (g != gen) return;
+        up = true;
+        report(4);
+        report(1);
+      }, 0);
+      return 0;
+    },
+    down: function () {
+      gen++;
+      up = false;
+    },
+    addr: function () {
+      return up ? { address: o.ip, netmask: '255.255.255.0', broadcast: VIRTUAL_BROADCAST, gateway: VIRTUAL_LAN + '.1' } : null;
+    },
+    open: ep.open,
+    send: function (h, ip, port, data) {
+      var to = toLoopback(ip);
+      return to ? ep.send(h, to, port, data, to == LOOPBACK_BROADCAST) : -1;
+    },
+    close: ep.close,
+  };
+}

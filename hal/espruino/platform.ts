@@ -1,0 +1,21 @@
+// The Platform of an Espruino board: getTime() as the millisecond clock, setTimeout for
+// timers, console.log for the console and the Storage module for persistence.
+// BOARD CODE: Espruino-safe syntax only (see README "Board code").
+import type { Platform } from '../contract';
+
+declare function getTime(): number;
+declare function require(name: string): any;
+
+/** The board's Platform. Storage.read gives undefined for a missing file: load() says null. */
+export function createEspruinoPlatform(): Platform {
+  var S = require('Storage');
+  return {
+    now: function () { return Math.floor(getTime() * 1000); },
+    timer: function (ms, cb) { return setTimeout(cb, ms); },
+    // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
+    cancel: function (id) { if (id != null) clearTimeout(id as any); },
+    write: function (line) { console.log(line); },
+    load: function (key) { var v = S.read(key); return v == null ? null : v; },
+    save: function (key, value) { S.write(key, value); },
+  };
+}

@@ -1,0 +1,93 @@
+// Wi-Fi (wl0) through Espruino's built-in `Wifi` module, with the per-board differences:
+//  - ESP32: connect's callback comes only on success (got IP); a failed join shows only as a
+//    'disconnected' event. getIP(cb) calls cb(null, {ip, netmask, gw, mac}). No setIP.
+//  - ESP8266: connect calls back with an error on a wrong key, not at all while the AP is
+//    missing (the SDK retries; 'disconnected' tells). getIP(cb) calls cb({ip, netmask, gw, mac})
+//    with ONE argument. setIP({ip, gw, netmask}) exists.
+//  - Espruino WiFi (an ESP8266 on AT commands, module built in as "Wifi"): connect calls back
+//    with null or an error; getIP(cb) calls cb(err, {ip, mac}): no netmask, so the netmask and
+//    broadcast stay unknown (left out of getiptable()); setIP exists.
+// All three emit 'disconnected' on a loss and 'connected' when the stack rejoins by itself.
+// Link reports: 3 joining, then 5 DHCP (skipped with a static address), then 1 once getIP has
+// an address; 7 when the join, setIP or getIP fails ('disconnected' while joining counts as a
+// failed join); 6 when the link is lost. After 6 or 7, the stack's own 'connected' brings 5
+// and 1 again while the interface is up. `to` is always null (dgram.ts).
+// BOARD CODE: Espruino-safe syntax only.
+import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
+import { createEndpoints } from './dgram';
+
+declare function require(name: string): any;
+
+/** Driver options from the board file: recvBufferSize. */
+export interface WifiOptions { rbs: number }
+
+/** The Wi-Fi driver (one NII, wl0). */
+export function createWifiDriver(o: WifiOptions): NetDriver {
+  var W = require('Wifi'), ep = createEndpoints(o.rbs);
+  var report: ((l: Link) => void) | null = null, link = -1, gen = 0, tries = 0, ip: IpInfo | null = null;
+  function tell(l: Link) {
+    link = l;
+    if (report) report(l);
+  }
+  /** Ask for the address until the stack has one (20 tries, 0.5 s apart), then report connected. */
+  function address(g: number) {
+    W.getIP(function (a: any, b: any) {
+      var i = b || a;
+      if (g != gen) return;
+      if (i && i.ip && i.ip != '0.0.0.0') {
+        ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
+        return tell(1);
+      }
+      if (++tries > 20) return tell(7);
+      setTimeout(function () { if (g == gen) address(g); }, 500);
+    });
+  }
+  function join(g: number, cfg: LinkConfig) {
+    var c = cfg.wificonfig || { ssid: '' }, s = cfg.staticconfig;
+    tell(3);
+    W.connect(c.ssid, { password: c.key }, function (err: any) {
+      if (g != gen) return;
+      if (err) return tell(7);
+      tries = 0;
+      if (!s) {
+        tell(5);
+        return address(g);
+      }
+      if (!W.setIP) return tell(7);
+      W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
+        if (g == gen) e ? tell(7) : address(g);
+      });
+    });
+  }
+  // a loss (or a failed join), then the stack's own rejoin
+  W.on('disconnected', function () {
+    if (link != 1 && link != 3) return;
+    ip = null;
+    tell(link == 1 ? 6 : 7);
+  });
+  W.on('connected', function () {
+    if (!report || (link != 6 && link != 7)) return;
+    tries = 0;
+    tell(5);
+    address(gen);
+  });
+  return {
+    up: function (nii, cfg, r) {
+      var g = ++gen;
+      report = r;
+      setTimeout(function () { if (g == gen) join(g, cfg); }, 0);
+      return 0;
+    },
+    down: function () {
+      gen++;
+      report = null;
+      ip = null;
+      link = -1;
+      W.disconnect();
+    },
+    addr: function () { return link == 1 ? ip : null; },
+    open: ep.open,
+    send: ep.send,
+    close: ep.close,
+  };
+}

@@ -1,0 +1,86 @@
+// Ethernet (eth0) through Espruino's built-in WIZnet support: require("WIZnet").connect(spi, cs)
+// returns the Ethernet object (setIP() with no options runs DHCP and returns true/false;
+// setIP({ip, subnet, gateway}) sets a static address (staticconfig's dns is not used); getIP(); getStatus().phylink).
+// On a W5500, connect() busy-waits in C until the PHY reports a link: with the cable out at
+// boot the whole board would freeze, state reporting included. So before connecting, this
+// driver reads the W5500's PHYCFGR register itself (common register 0x002E, bit 0 LNK) over
+// SPI and keeps reporting 8 (no link -> ETHERNET_STOPPED_NO_LINK), polling every `poll` ms,
+// until the cable is in. What it cannot avoid: a chip that does not answer on SPI reads as
+// "unknown" and connect() is then called anyway (it blocks if there is no link), and DHCP
+// (setIP()) blocks the board while it runs. After connecting, the link is watched through
+// getStatus().phylink every `poll` ms: loss reports 8; a link coming back redoes DHCP (4, 5, 1).
+// `to` is always null (dgram.ts).
+// BOARD CODE: Espruino-safe syntax only.
+import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
+import { createEndpoints } from './dgram';
+
+declare function require(name: string): any;
+
+/** Driver options from the board file: SPI device and pins (Espruino objects), W5500 or not, poll ms, recvBufferSize. */
+export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: any; w5500: boolean; poll: number; rbs: number }
+
+/** The WIZnet driver (one NII, eth0). */
+export function createWiznetDriver(o: WiznetOptions): NetDriver {
+  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = -1, ip: IpInfo | null = null;
+  var report: ((l: Link) => void) | null = null;
+  o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
+  function tell(l: Link) {
+    link = l;
+    if (report) report(l);
+  }
+  /** The PHY link: 1 up, 0 down, -1 unknown (no W5500, or no sensible answer). */
+  function phy(): number {
+    if (eth) {
+      var st = eth.getStatus ? eth.getStatus() : null;
+      return st && st.phylink ? +(st.phylink != 'down') : -1;
+    }
+    if (!o.w5500) return -1;
+    var r = o.spi.send([0, 46, 0, 0], o.cs);
+    return r && r.length == 4 ? r[3] & 1 : -1;
+  }
+  /** Every `poll` ms while generation g lasts: follow the cable; bring the link up when it is in and the link is new (0) or was lost (8). */
+  function watch(g: number) {
+    if (g != gen) return;
+    var l = phy();
+    if (l == 0 && link != 8) {
+      ip = null;
+      tell(8);
+    } else if (l != 0 && link % 8 == 0) start(g);
+    setTimeout(function () { watch(g); }, o.poll);
+  }
+  /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
+  function start(g: number) {
+    if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(7);
+    tell(4);
+    var s = cfg.staticconfig;
+    if (!s) tell(5);
+    setTimeout(function () {
+      if (g != gen) return;
+      var ok = s ? eth.setIP({ ip: s.ip, subnet: s.netmask, gateway: s.gateway }) : eth.setIP();
+      var i = ok && eth.getIP();
+      if (!i || !i.ip || i.ip == '0.0.0.0') return tell(7);
+      ip = { address: i.ip, netmask: i.subnet, gateway: i.gateway };
+      tell(1);
+    }, 0);
+  }
+  return {
+    up: function (nii, c, r) {
+      var g = ++gen;
+      cfg = c;
+      report = r;
+      link = 0;
+      setTimeout(function () { watch(g); }, 0);
+      return 0;
+    },
+    down: function () {
+      gen++;
+      report = null;
+      ip = null;
+      link = -1;
+    },
+    addr: function () { return link == 1 ? ip : null; },
+    open: ep.open,
+    send: ep.send,
+    close: ep.close,
+  };
+}

@@ -1,0 +1,51 @@
+// espimp build --board <name> [--lan loopback --ip 192.168.77.N] <app.js|app.ts> [-o out.js]:
+// one Espruino-ready script for a board (build/bundle.ts), its size table on stderr.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { sizeTable, needsStorage } from '../../build/size';
+import { listBoards } from '../../build/boards';
+import { UserError } from '../cli-error';
+
+/** Build options shared with `espimp flash`. */
+export function buildOptions(c: Command): Command {
+  return c
+    .requiredOption('--board <name>', `target board (${listBoards().join(', ')})`)
+    .option('--lan <kind>', 'linux board: the LAN the device is on (loopback)')
+    .option('--ip <address>', 'linux board: its address on the loopback LAN, 192.168.77.1-254')
+    .option('--no-minify', 'skip terser (readable output; sizes then mean little)')
+    .option('--no-budget', 'do not fail when over the board\'s memory budget');
+}
+
+/** Build, print the size table on stderr, return the bundle. */
+export async function buildAndReport(app: string, opts: any): Promise<string> {
+  // Rollup, TypeScript and terser load only when a build runs (every espimp command starts faster)
+  const { buildBundle } = await import('../../build/bundle');
+  let r;
+  try {
+    r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget });
+  } catch (e: any) {
+    if (e.result) process.stderr.write(sizeTable(e.result.board, e.result.parts, e.result.estimate) + '\n');
+    throw e;
+  }
+  process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
+  if (needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
+  for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  return r.code;
+}
+
+export function register(program: Command) {
+  buildOptions(program.command('build'))
+    .description('bundle an app with the runtime and the board\'s drivers into one Espruino script')
+    .argument('<app>', 'the app, a .js or .ts file')
+    .option('-o, --out <file>', 'write the bundle here (default: stdout)')
+    .action(async (app: string, opts: any) => {
+      const code = await buildAndReport(app, opts);
+      if (!opts.out) return void process.stdout.write(code);
+      try {
+        writeFileSync(opts.out, code);
+      } catch (e: any) {
+        throw new UserError(`cannot write ${opts.out}: ${e.code || e.message}`, 'ERR_WRITE');
+      }
+      process.stderr.write(`wrote ${opts.out} (${code.length} bytes)\n`);
+    });
+}
