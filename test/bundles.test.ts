@@ -1,3 +1,4 @@
+// @serial: real sockets on the shared loopback LAN (see test/run.js).
 // Every board's bundles of the examples (echo, sensor hub, sensor node), built by
 // `espimp build`'s code and run in the Espruino-faithful environment (host/espruino/env.ts:
 // Espruino's dgram, Wifi and WIZnet, built-ins Espruino lacks removed, the checker first):
