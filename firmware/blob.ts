@@ -4,6 +4,8 @@ import { fail } from './errors';
 
 var VIEW = 'Int8 Uint8 Int16 Uint16 Int32 Float32 Float64'.split(' ');
 var chr = String.fromCharCode;
+/** Storage of every empty blob (never written: a write reallocates first). */
+var EMPTY = new Uint8Array(0);
 
 /** Throw ERR_BAD_ARG for `v`. */
 function bad(v: any): never {
@@ -96,7 +98,7 @@ export class Blob {
 
   /** `size` zero bytes (none if omitted), pointer 0. */
   constructor(size?: number) {
-    this.d = new Uint8Array(size === undefined ? 0 : ok(size, 1 / 0));
+    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(ok(size, 1 / 0));
     this.n = this.d.length;
     this.p = 0;
   }

@@ -190,6 +190,8 @@ export class Sock {
   ring: Ring;
   c = counters();
   draining = false;
+  /** The last address that passed send()'s checks ('' none): sending to it again skips them. */
+  good = '';
   constructor(f: Iface, cb: Function | null) {
     this.f = f;
     this.cb = cb;
@@ -221,10 +223,13 @@ export class Sock {
   /** udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited). */
   send(address: any, port: any, data: any): number {
     this.live();
-    var q = quad(address);
-    if (!q || !isPrivate(q)) {
-      this.close();
-      fail(q ? 'ERR_NOT_PRIVATE' : 'ERR_BAD_ADDRESS', address);
+    if (!address || address !== this.good) {
+      var q = quad(address);
+      if (!q || !isPrivate(q)) {
+        this.close();
+        fail(q ? 'ERR_NOT_PRIVATE' : 'ERR_BAD_ADDRESS', address);
+      }
+      this.good = address;
     }
     if (!isInt(port, 0, 65535) || port == 67 || port == 68) fail('ERR_BAD_PORT', port);
     var bytes = typeof data == 'string' ? utf8(data) : data instanceof Blob ? data.bytes() : fail('ERR_BAD_DATA', data);
@@ -272,7 +277,8 @@ export class Sock {
   recv(data: Uint8Array | string, from: string, fromPort: number, to: string | null) {
     if (!this.open) return;
     var net = this.f.net;
-    net.count(this.c, 'received');
+    this.c.received++;
+    net.totals.received++;
     if (!this.cb || !this.ring.push(data, from, fromPort, to || this.f.getiptable().ipv4.address || '0.0.0.0')) {
       net.count(this.c, 'dropped');
       return;
@@ -296,7 +302,8 @@ export class Sock {
       var b = new Blob(0);
       b.d = data;
       b.n = data.length;
-      net.count(this.c, 'delivered');
+      this.c.delivered++;
+      net.totals.delivered++;
       try {
         cb(r.from, r.port, r.to, this.port, b);
       } catch (e: any) {

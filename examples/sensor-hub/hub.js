@@ -1,12 +1,16 @@
 // Sensor hub (impOS local-networking guide): discovers sensor nodes by broadcast, polls
-// each one every 60 s, logs readings and relays them to the agent. Protocol: protocol.md.
+// each one every POLL_SECONDS (60 as in the guide; the global HUB_POLL_SECONDS overrides
+// it), logs readings and relays them to the agent. Protocol: protocol.md (ports 5005/5006;
+// the global SENSOR_PORT moves them to SENSOR_PORT/SENSOR_PORT+1).
 var POLL_SECONDS = typeof HUB_POLL_SECONDS == 'number' ? HUB_POLL_SECONDS : 60;
-var NODE_PORT = 5005;
-var HUB_PORT = 5006;
+var NODE_PORT = typeof SENSOR_PORT == 'number' ? SENSOR_PORT : 5005;
+var HUB_PORT = NODE_PORT + 1;
 var nodes = {};
 var sock = null;
 var iface = null;
 var bcast = null;
+var discoverTimer = null;
+var pollTimer = null;
 var totals = { polls: 0, readings: 0, lost: 0, stale: 0 };
 
 function onData(fromAddress, fromPort, toAddress, toPort, data) {
@@ -37,8 +41,9 @@ function send(address, text) {
 }
 
 function discover(times) {
+  if (sock == null) return;
   send(bcast, 'DISCOVER');
-  if (times > 1) imp.wakeup(2, function () { discover(times - 1); });
+  if (times > 1) discoverTimer = imp.wakeup(2, function () { discover(times - 1); });
 }
 
 function poll() {
@@ -55,18 +60,32 @@ function poll() {
     send(address, 'REQ ' + n.seq);
   }
   send(bcast, 'DISCOVER');
-  imp.wakeup(POLL_SECONDS, poll);
+  pollTimer = imp.wakeup(POLL_SECONDS, poll);
+}
+
+// Wi-Fi stopped (105) or unhappy (106); Ethernet stopped, unhappy or no link (202-204)
+function stopped(s) {
+  var n = imp.net;
+  return s == n.WIFI_STOPPED || s == n.WIFI_STOPPED_UNHAPPY || (s >= n.ETHERNET_STOPPED && s <= n.ETHERNET_STOPPED_NO_LINK);
 }
 
 function onState(state) {
   if (state == imp.net.CONNECTED && sock == null) {
-    bcast = iface.getiptable().ipv4.broadcast || '255.255.255.255';
+    var ip = iface.getiptable().ipv4;
+    bcast = ip.broadcast || '255.255.255.255';
     sock = iface.openudp(onData, HUB_PORT);
-    server.log('Hub up at ' + iface.getiptable().ipv4.address + ', discovering via ' + bcast);
+    server.log('Hub up at ' + ip.address + ', discovering via ' + bcast);
     discover(3);
-    imp.wakeup(POLL_SECONDS, poll);
-  } else if (state != imp.net.CONNECTED && sock != null && iface.getstate() != imp.net.CONNECTED) {
-    server.error('Network lost (state ' + state + ')');
+    pollTimer = imp.wakeup(POLL_SECONDS, poll);
+  }
+  if (stopped(state)) {
+    server.error('Network error - closing UDP');
+    if (discoverTimer != null) imp.cancelwakeup(discoverTimer);
+    if (pollTimer != null) imp.cancelwakeup(pollTimer);
+    if (sock != null) {
+      sock.close();
+      sock = null;
+    }
   }
 }
 

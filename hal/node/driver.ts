@@ -78,6 +78,12 @@ function isBound(s: dgram.Socket): boolean {
   try { return s.address().port > 0; } catch (e) { return false; }
 }
 
+/** `map` remembering its last answer: the send and receive paths see the same addresses again and again. */
+function lastOf(map: (ip: string) => string | null): (ip: string) => string | null {
+  let key: string | null = null, value: string | null = null;
+  return (ip) => (ip === key ? value : (value = map((key = ip))));
+}
+
 function isPort(p: number): boolean {
   return Number.isInteger(p) && p >= 1 && p <= 65535;
 }
@@ -90,6 +96,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     throw Object.assign(new Error(`not a host of the virtual LAN ${VIRTUAL_LAN}.1-254: ${ip}`), { code: 'ERR_BAD_IP' });
   }
   const links: { [nii: string]: LinkState } = {};
+  const toLo = lastOf(toLoopback), fromLo = lastOf(fromLoopback);
   const eps: Endpoint[] = [];
   const counters: NodeDriverCounters = { sent: 0, refused: 0, failed: 0, received: 0, ignored: 0, faults: 0 };
 
@@ -117,7 +124,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
 
   /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
   function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array): number {
-    if (loopback && dst.split('.')[0] !== '127') return -1;
+    if (loopback && !dst.startsWith('127.')) return -1;
     ep.socks[0].send(Buffer.from(data), port, dst, (err) => {
       if (!err) return;
       counters.failed++;
@@ -133,7 +140,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     ep.socks.push(s);
     s.on('message', (msg, r) => {
       if (!ep.open || !connected(ep.nii)) return;
-      const from = loopback ? fromLoopback(r.address) : r.address;
+      const from = loopback ? fromLo(r.address) : r.address;
       const own = shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
       if (!from || own) { counters.ignored++; return; }
       counters.received++;
@@ -213,7 +220,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     },
     send(h, to, port, data) {
       const ep = eps[h];
-      const dst = loopback ? toLoopback(to) : quad(to) ? to : null;
+      const dst = loopback ? toLo(to) : quad(to) ? to : null;
       if (!ep || !ep.open || !connected(ep.nii) || !dst || !isPort(port) || transmit(ep, dst, port, data) < 0) {
         counters.refused++;
         return -1;

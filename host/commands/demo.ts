@@ -1,30 +1,155 @@
-// espimp demo: the main job. The sensor hub and three sensor nodes on the simulated LAN,
-// ten simulated minutes, printing what happens and a summary; ends by itself.
-import type { Command } from 'commander';
-import { Lan } from '../../hal/mock/lan';
-import { createRuntime } from '../../firmware/runtime';
+// espimp demo (`npm start`): the main job. The sensor hub and three sensor nodes from
+// examples/sensor-hub, each its own runtime and app context, on the loopback LAN with real
+// UDP sockets (virtual 192.168.77.N = 127.77.0.N). Runs about 20 s, prints discovery,
+// readings and a summary (asked of the hub over the agent link), then ends by itself.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import type { BoardSettings, Platform } from '../../hal/contract';
+import { createNodeDriver } from '../../hal/node/driver';
+import { createHostPlatform } from '../../hal/node/platform';
+import { createRuntime, Runtime } from '../../firmware/runtime';
+import type { Counters } from '../../firmware/net';
+import { frame, unframe } from '../../firmware/agent';
 import { appSource, guarded, startApp } from '../app';
+import { UserError } from '../cli-error';
+
+const HUB_APP = fileOf('../../examples/sensor-hub/hub.js');
+const NODE_APP = fileOf('../../examples/sensor-hub/node.js');
+const BOARD: BoardSettings = JSON.parse(readFileSync(fileOf('../../boards/host.json'), 'utf8'));
+
+function fileOf(rel: string): string {
+  return fileURLToPath(new URL(rel, import.meta.url));
+}
+
+export interface DemoOptions {
+  /** Wall-clock seconds to run. */ seconds: number;
+  /** The hub's poll interval, seconds (HUB_POLL_SECONDS). */ poll: number;
+  /** The hub's host number on 192.168.77.0/24; the nodes take the next three. */ host: number;
+  /** The nodes' port (SENSOR_PORT); the hub uses port + 1. */ port: number;
+  /** Where the lines go. */ print: (line: string) => void;
+}
+
+/** What the demo saw, for the summary and the tests. */
+export interface DemoResult {
+  /** The hub's totals as its agent reported them: {polls, readings, lost, stale}. */ totals: { [k: string]: number };
+  /** Readings the agent received per node id. */ readings: { [node: string]: number };
+  /** Nodes the hub discovered. */ discovered: string[];
+  /** Every device's imp.net.stats(). */ stats: { [name: string]: Counters };
+  /** Driver faults (e.g. a port in use). */ faults: string[];
+}
+
+/** A platform whose timers are tracked, so the demo can cancel what the apps left pending. */
+function tracked(p: Platform) {
+  const live = new Set<unknown>();
+  const platform: Platform = {
+    ...p,
+    timer: (ms, cb) => {
+      const id = p.timer(ms, () => { live.delete(id); cb(); });
+      live.add(id);
+      return id;
+    },
+    cancel: (id) => { live.delete(id); p.cancel(id); },
+  };
+  return { platform, stopAll: () => { for (const id of live) p.cancel(id); live.clear(); } };
+}
+
+/** Run the hub and three nodes for opts.seconds; resolves when everything is shut down. */
+export function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const t0 = performance.now();
+  const stamp = () => `[${((performance.now() - t0) / 1000).toFixed(3).padStart(7)}s]`;
+  const stateDir = mkdtempSync(join(tmpdir(), 'espimp-demo-'));
+  const result: DemoResult = { totals: {}, readings: {}, discovered: [], stats: {}, faults: [] };
+  const devices = [{ name: 'hub', file: HUB_APP, globals: { HUB_POLL_SECONDS: opts.poll, SENSOR_PORT: opts.port } as { [k: string]: unknown } }];
+  for (let i = 1; i <= 3; i++) devices.push({ name: `n${opts.host + i}`, file: NODE_APP, globals: { SENSOR_ID: `n${opts.host + i}`, SENSOR_PORT: opts.port } });
+  const running: { name: string; rt: Runtime; shutdown: () => void }[] = [];
+  // Nodes first, so the hub's first discovery broadcast finds them listening.
+  for (const d of devices.slice(1).concat(devices.slice(0, 1))) {
+    const host = opts.host + devices.indexOf(d);
+    const write = (line: string) => {
+      if (line.startsWith('Discovered node ')) result.discovered.push(line.split(' ')[2]);
+      opts.print(`${stamp()} ${d.name.padEnd(4)} ${line}`);
+    };
+    const driver = createNodeDriver({
+      lan: 'loopback', ip: `192.168.77.${host}`,
+      onfault: (code, detail) => { result.faults.push(`${d.name}: ${detail}`); write(`ERROR: ${code}: ${detail}`); },
+    });
+    const t = tracked(createHostPlatform({ stateFile: join(stateDir, `${d.name}.json`), write }));
+    const p = guarded(t.platform, (l) => write('ERROR: ' + l));
+    const rt = createRuntime(p, { node: driver }, BOARD);
+    rt.agent.tx = (frameLine: string) => {
+      const m = unframe(frameLine.slice(1));
+      if (typeof m == 'number') write(`ERROR: damaged agent frame (${m})`); else agentMessage(m);
+    };
+    running.push({ name: d.name, rt, shutdown: () => { t.stopAll(); driver.shutdown(); } });
+    try {
+      startApp(appSource(d.file), d.file, rt, p, d.globals);
+    } catch (e) {
+      for (const r of running) r.shutdown();
+      rmSync(stateDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  function agentMessage(m: [string, any]) {
+    if (m[0] === 'reading') result.readings[m[1].node] = (result.readings[m[1].node] || 0) + 1;
+    if (m[0] === 'summary') result.totals = m[1];
+  }
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      const hub = running.find((r) => r.name === 'hub') as { rt: Runtime };
+      hub.rt.agent.rx(frame('summary', null));
+      for (const r of running) {
+        result.stats[r.name] = r.rt.imp.net.stats();
+        r.shutdown();
+      }
+      rmSync(stateDir, { recursive: true, force: true });
+      resolve(result);
+    }, opts.seconds * 1000);
+  });
+}
+
+/** The summary lines for a finished demo. */
+export function summary(r: DemoResult): string[] {
+  const t = r.totals;
+  const lines = [
+    `summary: hub discovered ${r.discovered.length} node(s) (${r.discovered.join(', ') || 'none'}); ` +
+      `${t.polls ?? 0} polls, ${t.readings ?? 0} readings, ${t.lost ?? 0} lost, ${t.stale ?? 0} stale`,
+    `agent got ${Object.values(r.readings).reduce((a, b) => a + b, 0)} readings: ` +
+      (Object.keys(r.readings).sort().map((n) => `${n} ${r.readings[n]}`).join(', ') || 'none'),
+  ];
+  for (const name of Object.keys(r.stats).sort()) {
+    const s = r.stats[name];
+    lines.push(`  ${name.padEnd(4)} sent ${s.sent}, received ${s.received}, delivered ${s.delivered}, ` +
+      `refused ${s.refused}, dropped ${s.dropped}, failed ${s.failed}`);
+  }
+  return lines;
+}
+
+function number(lo: number, hi: number, integer: boolean) {
+  return (t: string) => {
+    const v = Number(t);
+    if (!/\S/.test(t) || !(v >= lo && v <= hi) || (integer && v % 1 !== 0)) {
+      throw new InvalidArgumentError(`must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}`);
+    }
+    return v;
+  };
+}
 
 export function register(program: Command) {
   program.command('demo')
-    .description('run the sensor hub and three nodes on the simulated LAN and print a summary')
-    .option('--minutes <n>', 'simulated minutes', '10')
-    .action((opts) => {
-      const lan = new Lan({ subnet: '192.168.77', faults: { loss: 0.05 }, seed: 3 });
-      const stamp = () => `[${(lan.clock.now() / 1000).toFixed(3).padStart(8)}s]`;
-      const hubAgent: any[] = [];
-      const devices = [['hub', 1, 'examples/sensor-hub/hub.js'], ['n2', 2, 'examples/sensor-hub/node.js'],
-        ['n3', 3, 'examples/sensor-hub/node.js'], ['n4', 4, 'examples/sensor-hub/node.js']] as const;
-      for (const [name, host, file] of devices) {
-        const dev = lan.device(host, { name });
-        dev.echo = (line) => console.log(`${stamp()} ${name.padEnd(3)} ${line}`);
-        const rt = createRuntime(dev.platform, { mock: dev.driver }, { niis: { eth0: 'mock' }, ring: 2048, bucket: { capacity: 100000, refill: 25, cost: 1000 } });
-        if (name === 'hub') rt.agent.send = (n: string, d: unknown) => { hubAgent.push([n, d]); return 0; };
-        startApp(appSource(file), file, rt, guarded(dev.platform, (l) => dev.platform.write('ERROR: ' + l)), { SENSOR_ID: name });
-      }
-      lan.run(Number(opts.minutes) * 60_000 + 1000);
-      const readings = hubAgent.filter((m) => m[0] === 'reading').length;
-      console.log(`summary: ${lan.wire.length} datagrams on the wire, ${readings} readings relayed to the agent, ` +
-        `${(lan.faults.loss || 0) * 100}% loss injected`);
+    .description('run the sensor hub and three nodes on the loopback LAN (real UDP sockets) and print a summary')
+    .option('--seconds <n>', 'how long to run, wall-clock seconds', number(1, 3600, false), 20)
+    .option('--poll <n>', "the hub's poll interval, seconds (HUB_POLL_SECONDS)", number(0.5, 600, false), 4)
+    .option('--host <n>', "the hub's host number: 192.168.77.N = 127.77.0.N; the nodes take the next three", number(1, 251, true), 1)
+    .option('--port <n>', "the nodes' port (SENSOR_PORT); the hub uses the next one", number(1024, 65534, true), 5005)
+    .action(async (opts) => {
+      const print = (line: string) => process.stdout.write(line + '\n');
+      print(`espimp demo: hub at 192.168.77.${opts.host} and 3 sensor nodes on loopback (127.77.0.x), ` +
+        `ports ${opts.port}/${opts.port + 1}, polling every ${opts.poll} s, for ${opts.seconds} s`);
+      const r = await runDemo({ seconds: opts.seconds, poll: opts.poll, host: opts.host, port: opts.port, print });
+      for (const line of summary(r)) print(line);
+      if (r.faults.length) throw new UserError(`the demo could not use the loopback LAN: ${r.faults[0]}`);
     });
 }

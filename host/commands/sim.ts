@@ -1,0 +1,63 @@
+// espimp sim: run apps as devices of the simulated LAN on a virtual clock and print a
+// timeline and per-device counters. The engine is host/sim.ts; docs/sim.md explains it.
+import { Command, InvalidArgumentError } from 'commander';
+import { runSim, parseDevice, parseProbability, countersTable, clockText, SIM_SUBNET, DeviceSpec } from '../sim';
+import { UserError } from '../cli-error';
+
+/** A commander argParser from a parser that throws UserError. */
+function checked<T>(parse: (text: string) => T) {
+  return (text: string) => {
+    try { return parse(text); } catch (e: any) {
+      if (e instanceof UserError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  };
+}
+
+const HELP = `
+Devices:
+  Each <app> is FILE[@HOST][,NAME=VALUE]...
+    FILE        the app (.js or .ts)
+    @HOST       its address ${SIM_SUBNET}.HOST (1-254); without it devices take
+                the lowest free host number from 1, in the order given
+    NAME=VALUE  a global the app sees, e.g. SENSOR_ID=n2 (a decimal number
+                becomes a number, true/false a boolean, the rest a string)
+  Every device has eth0 and wl0 (already configured for the simulated Wi-Fi),
+  a 4 KiB receive ring and impOS's rate limit (100 packets, 25/s).
+
+Example:
+  espimp sim examples/sensor-hub/hub.js,HUB_POLL_SECONDS=60 \\
+    examples/sensor-hub/node.js,SENSOR_ID=n2 examples/sensor-hub/node.js,SENSOR_ID=n3 \\
+    --duration 86400 --loss 0.05 --quiet
+`;
+
+export function register(program: Command) {
+  program.command('sim')
+    .description('run apps as devices of the simulated LAN on a virtual clock; print a timeline and counters')
+    .argument('<app...>', 'apps, each FILE[@HOST][,NAME=VALUE]... (see below)')
+    .option('--duration <seconds>', 'virtual seconds to run (86400 = a day)', checked((t) => {
+      const s = Number(t);
+      if (!/\S/.test(t) || !(s > 0 && s <= 365 * 86400)) throw new UserError("must be a number of seconds > 0, at most a year");
+      return s;
+    }), 600)
+    .option('--loss <p>', 'probability a delivery is lost (0-1)', checked((t) => parseProbability(t)), 0)
+    .option('--dup <p>', 'probability a delivery is duplicated (0-1)', checked((t) => parseProbability(t)), 0)
+    .option('--reorder <p>', 'probability a delivery is held back up to 50 ms (0-1)', checked((t) => parseProbability(t)), 0)
+    .option('--seed <n>', 'seed for the faults: the same seed repeats a run exactly', checked((t) => {
+      if (!/^\d+$/.test(t) || Number(t) > 0xffffffff) throw new UserError("must be an integer 0-4294967295");
+      return Number(t);
+    }), 1)
+    .option('--quiet', 'print only the counters, not the timeline')
+    .addHelpText('after', HELP)
+    .action((apps: string[], opts) => {
+      const devices: DeviceSpec[] = apps.map(parseDevice);
+      const out = (line: string) => process.stdout.write(line + '\n');
+      const r = runSim({
+        devices, duration: opts.duration, loss: opts.loss, dup: opts.dup, reorder: opts.reorder, seed: opts.seed,
+        print: opts.quiet ? undefined : out,
+      });
+      out(`-- after ${clockText(r.ms)} virtual: ${r.wire} datagrams on the wire` +
+        ` (loss ${opts.loss}, dup ${opts.dup}, reorder ${opts.reorder}, seed ${opts.seed})`);
+      for (const line of countersTable(r)) out(line);
+    });
+}

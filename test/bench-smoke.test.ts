@@ -1,0 +1,71 @@
+// @serial: real sockets on the shared loopback LAN (see test/run.js).
+// The benchmarks at a tiny size (npm test never runs them at full size): the runner ends,
+// writes results JSON of the documented shape, and espimp delivered every datagram.
+// Speed is not checked here: that is what `npm run bench` reports.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'espimp-bench-'));
+
+/** Run bench/run.ts with `args`; resolves when it exits (guard: 120 s). */
+function bench(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }); });
+  });
+}
+
+const smoke = suite('bench: smoke');
+
+smoke('every benchmark runs at a tiny size; the JSON has the documented shape; every datagram was delivered', async () => {
+  const file = join(dir, 'latest.json');
+  const r = await bench('--count', '300', '--rounds', '2', '--payload', '100', '--out', file);
+  assert.is(r.code, 0, r.out + r.err);
+  assert.ok(existsSync(file), 'results written');
+  const results = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(results.map((x: any) => x.name), ['send', 'receive', 'ring']);
+  assert.equal(results.map((x: any) => x.target), [0.8, 0.8, null]);
+  for (const x of results) {
+    assert.is(typeof x.ratio, 'number', x.name);
+    assert.ok(x.ratio > 0 && Number.isFinite(x.ratio), `${x.name} ratio ${x.ratio}`);
+    assert.is(x.roundRatios.length, 2);
+    assert.is(x.ratio, Math.min(...x.roundRatios), 'the median of two rounds is the lower one');
+    assert.equal([x.payload, x.count, x.rounds, x.node], [100, 300, 2, process.version], x.name);
+    assert.ok(x.chunk > 0);
+    assert.ok(typeof x.what.espimp === 'string' && typeof x.what.plain === 'string');
+    for (const side of ['espimp', 'plain']) {
+      const s = x[side];
+      assert.is(s.count, 600, `${x.name} ${side}: 300 operations x 2 rounds`);
+      assert.is(s.delivered, s.count, `${x.name} ${side}: every datagram delivered`);
+      assert.ok(s.opsPerSec > 0);
+      assert.is(s.roundsOpsPerSec.length, 2);
+    }
+  }
+  assert.match(r.out, /^bench +espimp ops\/s +plain ops\/s +ratio +target$/m);
+  assert.match(r.out, /^send +[\d,]+ +[\d,]+ +\d\.\d{3} +>= 0\.8 +(ok|MISSED)$/m);
+  assert.match(r.out, /^receive +[\d,]+ +[\d,]+ +\d\.\d{3} +>= 0\.8 +(ok|MISSED)$/m);
+  assert.match(r.out, /^ring +[\d,]+ +[\d,]+ +\d\.\d{3} +-$/m);
+});
+
+smoke('--only runs the named benchmarks; bad options fail with one line', async () => {
+  const file = join(dir, 'ring.json');
+  const r = await bench('--only', 'ring', '--count', '100', '--rounds', '1', '--out', file);
+  assert.is(r.code, 0, r.err);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).map((x: any) => x.name), ['ring']);
+  for (const [args, re] of [[['--only', 'nope'], /^bench: unknown benchmark nope/], [['--rounds', '0'], /^bench: --rounds must be an integer/], [['--bogus'], /^bench: .*bogus/]] as const) {
+    const b = await bench(...args, '--out', join(dir, 'x.json'));
+    assert.is(b.code, 1, args.join(' '));
+    assert.match(b.err, re);
+    assert.is(b.err.trim().split('\n').length, 1, b.err);
+  }
+});
+
+smoke.run();
