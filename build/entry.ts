@@ -3,8 +3,6 @@
 // with the board's data and installs the app's globals. The app itself runs after it (the
 // bundle appends it, see build/config.ts), so every global exists before the first app line.
 import { join } from 'node:path';
-import { createRuntime } from '../firmware/runtime';
-import { VirtualClock } from '../hal/mock/clock';
 import { toLoopback } from '../hal/loopback';
 import { UserError } from '../host/cli-error';
 import { ROOT, type Board } from './boards';
@@ -45,14 +43,6 @@ export function checkEntryOptions(b: Board, o: EntryOptions) {
   if (!l || l.endsWith('.255')) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
 }
 
-/** The globals an app sees: every key the runtime returns except its internal `net`. */
-export function globalNames(): string[] {
-  const c = new VirtualClock();
-  const p = { now: () => c.now(), timer: (ms: number, cb: () => void) => c.timer(ms, cb), cancel: () => {}, write: () => {}, load: () => null, save: () => {} };
-  const rt = createRuntime(p, {}, { niis: {}, ring: 64, bucket: { capacity: 1, refill: 1, cost: 1 } });
-  return Object.keys(rt).filter((k) => k !== 'net');
-}
-
 /** The entry module's source for board `b`. */
 export function entrySource(b: Board, o: EntryOptions): string {
   checkEntryOptions(b, o);
@@ -64,8 +54,8 @@ export function entrySource(b: Board, o: EntryOptions): string {
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
     `var r = createRuntime(createEspruinoPlatform(), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
-    // assignments to undeclared names make globals (sloppy mode, as Espruino runs everything)
-    ...globalNames().map((g) => `${g} = r.${g};`),
+    // every runtime key but the host's `net` becomes a global (Espruino's `global` object)
+    "for (var k in r) if (k != 'net') global[k] = r[k];",
     '',
   ].join('\n');
 }

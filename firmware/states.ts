@@ -1,15 +1,16 @@
 // impOS interface states, and the map from a driver's link report to them.
 
-/** The imp.net state constants (impOS values). */
-export var STATES: { [name: string]: number } = {
-  UNKNOWN: -1, STARTING: 0, CONNECTED: 1,
-  WIFI_SCANNING: 100, WIFI_JOINING: 101, WIFI_WPSING: 102, WIFI_LINK_UP: 103, WIFI_DHCPING: 104,
-  WIFI_STOPPED: 105, WIFI_STOPPED_UNHAPPY: 106,
-  ETHERNET_LINK_UP: 200, ETHERNET_DHCPING: 201, ETHERNET_STOPPED: 202, ETHERNET_STOPPED_UNHAPPY: 203,
-  ETHERNET_STOPPED_NO_LINK: 204,
-  CELLULAR_PINGING: 300, CELLULAR_WAITING_FOR_SIM: 301, CELLULAR_PPP_CONNECTING: 302,
-  CELLULAR_REGISTERING: 303, CELLULAR_REGISTRATION_DENIED: 304, CELLULAR_STOPPED: 305, CELLULAR_STOPPED_UNHAPPY: 306,
-};
+/** Add `prefix + name` = base, base + 1, ... for the space-separated `names`. */
+function run(o: { [name: string]: number }, prefix: string, names: string, base: number) {
+  names.split(' ').forEach(function (n, i) { o[prefix + n] = base + i; });
+  return o;
+}
+
+/** The imp.net state constants (impOS values): one consecutive run per kind. */
+export var STATES: { [name: string]: number } = run(run(run(run({}, '', 'UNKNOWN STARTING CONNECTED', -1),
+  'WIFI_', 'SCANNING JOINING WPSING LINK_UP DHCPING STOPPED STOPPED_UNHAPPY', 100),
+  'ETHERNET_', 'LINK_UP DHCPING STOPPED STOPPED_UNHAPPY STOPPED_NO_LINK', 200),
+  'CELLULAR_', 'PINGING WAITING_FOR_SIM PPP_CONNECTING REGISTERING REGISTRATION_DENIED STOPPED STOPPED_UNHAPPY', 300);
 
 var BY_KIND: { [kind: string]: number[] } = {
   wifi: [100, 101, 103, 104, 105, 106, 105],
