@@ -10,18 +10,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import ipaddr from 'ipaddr.js';
 import { quad, isPrivate, dotted } from '../firmware/address';
+import { prng } from '../hal/mock/prng';
 
-/** mulberry32: seeded, so every run checks the same strings. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function reference(s: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(s) && s.split('.').every((p) => !(p.length > 1 && p[0] === '0'));

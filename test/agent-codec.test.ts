@@ -7,18 +7,8 @@ import { adler32, frame, unframe, createAgent } from '../firmware/agent';
 import { Blob, blobOf } from '../firmware/blob';
 import { FrameDecoder, encodeLine, replFrame, LinkCounts } from '../host/agent-link';
 import type { Platform } from '../hal/contract';
+import { prng } from '../hal/mock/prng';
 
-/** mulberry32, so every fuzz run repeats exactly. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TRICKY = ['', 'plain', 'line\nbreak', 'cr\r\nlf', 'tab\there', '\x00nul', '\x10@1,2:dle', 'quote"back\\slash',
   'caf\u00e9', '\u2028\u2029', '\ud83d\ude00 emoji', 'lone \ud800 surrogate', '@@::,,', 'agentrx("x")', '\x1b[31mansi', '\x7f\x80\xff'];

@@ -3,18 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Blob, blobOf, utf8, text } from '../firmware/blob';
+import { prng as rng } from '../hal/mock/prng';
 
-/** Seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function code(fn: () => unknown, expected: string, given?: unknown) {
   let err: any = null;

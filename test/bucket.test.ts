@@ -6,20 +6,11 @@ import * as assert from 'uvu/assert';
 import { Bucket } from '../firmware/bucket';
 import { Lan } from '../hal/mock/lan';
 import { boot, connect } from './helpers';
+import { prng } from '../hal/mock/prng';
 
 const CAP = 100_000, REFILL = 25, COST = 1000;
 const DAY = 86_400_000, DAYS30 = 30 * DAY;
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The tokens must stay a whole number of milli-packets in 0..capacity. */
 function sane(b: Bucket) {

@@ -4,19 +4,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ring } from '../firmware/ring';
+import { prng } from '../hal/mock/prng';
 
 const HDR = 12;
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bytes = (n: number, seed = 0) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 255);
 

@@ -6,6 +6,7 @@
 // toAddress = the address it was sent to; the sender does not hear its own broadcast.
 import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
 import { VirtualClock } from './clock';
+import { prng } from './prng';
 
 /** One datagram as it went on the wire. */
 export interface WireRecord {
@@ -26,18 +27,6 @@ export interface LanOptions {
   faults?: Faults;
   /** PRNG seed for faults (default 1). */ seed?: number;
   clock?: VirtualClock;
-}
-
-/** mulberry32: a small seeded PRNG so fault runs repeat exactly. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean }
