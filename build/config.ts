@@ -4,8 +4,9 @@
 // IIFE (no `export`, no "use strict", no Object.freeze) followed by the app; then terser over
 // the whole: ecma 2019, compress, mangle the IIFE's names (the runtime's top level is inside
 // it) but not the app's top-level names (they are globals other code may use, like the
-// agent link's `agentrx`) and never properties (apps use them), ASCII-only output
-// (espruino-cli replaces characters above 255 with "?").
+// agent link's `agentrx`), properties only for the runtime's internal `_` members (terserFor),
+// ASCII-only output (espruino-cli replaces characters above 255 with "?"). Per app, the build
+// leaves out what the app's tokens cannot reach (appNames; docs/build.md "What the build leaves out").
 import type { RollupOptions, Plugin } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import { minify, type MinifyOptions } from 'terser';
@@ -25,12 +26,25 @@ export const TERSER: MinifyOptions = {
   format: { ascii_only: true, comments: false },
 };
 
+/**
+ * terser options for the bundle of an app whose scan (appNames) is `names`: TERSER, plus the
+ * runtime's internal member names (those starting with `_`, firmware/net.ts) mangled — except
+ * names the app itself mentions (its own `_x` members stay whole), and not at all when the app
+ * does not tokenize. Computed access (`x[k]`) does not stop it: only the runtime's own code
+ * names these members, and an app's data keys are never renamed.
+ */
+export function terserFor(names: AppNames | null): MinifyOptions {
+  if (!names) return TERSER;
+  const reserved = names.values.filter((v) => v.startsWith('_'));
+  return { ...TERSER, mangle: { properties: { regex: /^_/, reserved } } };
+}
+
 /** terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds start-up time here). */
-function terserChunk(): Plugin {
+function terserChunk(options: MinifyOptions): Plugin {
   return {
     name: 'espimp-terser',
     async renderChunk(code) {
-      const out = await minify(code, TERSER);
+      const out = await minify(code, options);
       return { code: out.code || '', map: null };
     },
   };
@@ -54,17 +68,94 @@ function agentStub(): Plugin {
   };
 }
 
+/** What an app's tokens name: every name and string value, and whether it reaches members by computed name. */
+export interface AppNames { values: string[]; dynamic: boolean }
+
+/**
+ * The names and strings of app source `app` (comments do not count), and the words inside its
+ * strings. `dynamic` is true when
+ * the app may reach a member by a name the scan cannot see: `x[e]` where e is not one
+ * number or string literal, or any `eval`, `Function` or `with`. Null when it does not tokenize.
+ */
+export function appNames(app: string): AppNames | null {
+  const values: string[] = [];
+  let dynamic = false;
+  try {
+    const toks = [...acorn.tokenizer(app, { ecmaVersion: 'latest', allowHashBang: true })];
+    toks.forEach((t, i) => {
+      const v = (t as { value?: unknown }).value, label = t.type.label;
+      if (typeof v === 'string') values.push(v);
+      // code in a string (Espruino's setTimeout("…"), eval) names what it uses too
+      if (typeof v === 'string' && label !== 'name') values.push(...(v.match(/[A-Za-z_$][\w$]*/g) || []));
+      if (label === 'name' && (v === 'eval' || v === 'Function')) dynamic = true;
+      if (label === 'with') dynamic = true;
+      if (label === '[' && i > 0 && /^(name|\)|\]|string|num|`|template|this)$/.test(toks[i - 1].type.label)) {
+        const a = toks[i + 1], b = toks[i + 2];
+        if (!(a && b && (a.type.label === 'num' || a.type.label === 'string') && b.type.label === ']')) dynamic = true;
+      }
+    });
+    return { values, dynamic };
+  } catch {
+    return null;
+  }
+}
+
 /** True when app source `app` may use the agent: any name or string containing "agent" (comments do not count). */
 export function usesAgent(app: string): boolean {
-  try {
-    for (const t of acorn.tokenizer(app, { ecmaVersion: 'latest', allowHashBang: true })) {
-      const v = (t as { value?: unknown }).value;
-      if (typeof v === 'string' && /agent/.test(v)) return true;
-    }
-    return false;
-  } catch {
-    return true;
-  }
+  const n = appNames(app);
+  return !n || n.values.some((v) => /agent/.test(v));
+}
+
+/** The blob methods of firmware/blob-more.ts. */
+export const BLOB_MORE = 'tell seek eos readn writen readstring writestring readblob writeblob resize swap2 swap4 get set'.split(' ');
+
+/**
+ * True when app source `app` may call a method of BLOB_MORE: it names one (as a name or
+ * string), reaches members dynamically, or has no tokens at all (an empty app: the bundle is
+ * the runtime alone, driven from outside, e.g. the REPL or a test).
+ */
+export function usesBlobMore(app: string): boolean {
+  const n = appNames(app);
+  return usesAll(n) || n!.values.some((v) => BLOB_MORE.includes(v));
+}
+
+/** True when the scan of an app (appNames) cannot narrow what it uses: it failed, the app reaches members dynamically, or it has no tokens at all (an empty app: the bundle is the runtime alone, driven from outside, e.g. the REPL or a test). */
+export function usesAll(n: AppNames | null): boolean {
+  return !n || n.dynamic || !n.values.length;
+}
+
+/** A plugin loading `source` in place of firmware/`file` (a stand-in for what the app never names). */
+function stubModule(file: string, source: string): Plugin {
+  const id = new RegExp(`[\\\\/]firmware[\\\\/]${file.replace('.', '\\.')}$`);
+  return { name: `espimp-stub-${file}`, load: (path) => (id.test(path) ? source : null) };
+}
+
+/** firmware/blob-more.ts replaced by an empty module: used when the app never names a method it adds. */
+const blobMoreStub = () => stubModule('blob-more.ts', 'export {};\n');
+
+/** The members of `imp` that firmware/timers.ts makes. */
+export const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
+
+/** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
+const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\n');
+
+/** firmware/timers.ts replaced by a stub adding nothing to `imp`: used when the app never names IMP_TIMERS. */
+const timersStub = () => stubModule('timers.ts', 'export function impTimers() { return {}; }\n');
+
+/**
+ * firmware/states.ts with the imp.net state names an app never mentions blanked out of their
+ * name lists (`'WIFI_', 'SCANNING JOINING …'` becomes `'WIFI_', ' …'`; the gaps keep the values
+ * of the rest). Used unless the app reaches members dynamically or is empty (usesAll).
+ */
+function statesPrune(names: string[]): Plugin {
+  const named = new Set(names);
+  return {
+    name: 'espimp-states-prune',
+    transform: (code, id) => (/[\\/]firmware[\\/]states\.ts$/.test(id)
+      ? code.replace(/'([A-Z_]*)', '([A-Z_ ]+)'/g, (_m, prefix: string, list: string) =>
+        `'${prefix}', '${list.split(' ').map((w) => (named.has(prefix + w) ? w : '')).join(' ')}'`)
+      : null),
+  };
 }
 
 /** A plugin serving the entry source under ENTRY_ID. */
@@ -78,7 +169,7 @@ function virtualEntry(source: string): Plugin {
 
 /** Rollup options for one bundle: `entry` is the generated entry source, `app` the app's JavaScript, appended after it. */
 export function rollupConfig(entry: string, app: string, opts: { minify?: boolean } = {}): RollupOptions & { output: any } {
-  const stub = !usesAgent(app);
+  const stub = !usesAgent(app), lean = !usesBlobMore(app), names = appNames(app);
   return {
     input: ENTRY_ID,
     treeshake: true,
@@ -90,6 +181,10 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
     plugins: [
       virtualEntry(entry),
       ...(stub ? [agentStub()] : []),
+      ...(lean ? [blobMoreStub()] : []),
+      ...(usesAll(names) ? [] : [statesPrune(names!.values)]),
+      ...(usesAll(names) || names!.values.some((v) => IMP_TIMERS.includes(v)) ? [] : [timersStub()]),
+      ...(usesAll(names) || names!.values.includes('stats') ? [] : [countersStub()]),
       typescript({
         tsconfig: false,
         filterRoot: ROOT,
@@ -115,7 +210,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
           noCheck: true,
         },
       }),
-      ...(opts.minify === false ? [] : [terserChunk()]),
+      ...(opts.minify === false ? [] : [terserChunk(terserFor(names))]),
     ],
     output: {
       format: 'iife',

@@ -78,14 +78,14 @@ export function createAgent(p: Platform) {
   var counts = { sent: 0, received: 0, unhandled: 0, bad: 0 };
   var a = {
     on: function (name: string, cb: Function | null) {
-      if (typeof name != 'string') fail('ERR_BAD_ARG', name);
-      if (cb != null && typeof cb != 'function') fail('ERR_BAD_CALLBACK', cb);
+      if (typeof name != 'string') fail('BAD_ARG', name);
+      if (cb != null && typeof cb != 'function') fail('BAD_CALLBACK', cb);
       if (cb) handlers['$' + name] = cb; else delete handlers['$' + name];
     },
     send: function (name: string, data?: any) {
       var f = '';
-      if (typeof name != 'string') fail('ERR_BAD_ARG', name);
-      try { f = frame(name, data); } catch (e) { fail('ERR_BAD_DATA', data); }
+      if (typeof name != 'string') fail('BAD_ARG', name);
+      try { f = frame(name, data); } catch (e) { fail('BAD_DATA', data); }
       counts.sent++;
       a.tx('\x10' + f);
       return 0;

@@ -3,20 +3,26 @@
 // refills nothing and breaks nothing.
 
 export class Bucket {
+  /** Tokens (milli-packets). */
   t: number;
-  last: number;
+  _last: number;
+  _cap: number;
+  _refill: number;
+  _cost: number;
   /** capacity and cost in milli-packets, refill in milli-packets per ms; starts full at time `now`. */
-  constructor(public capacity: number, public refill: number, public cost: number, now: number) {
-    this.t = capacity;
-    this.last = now;
+  constructor(capacity: number, refill: number, cost: number, now: number) {
+    this._cap = this.t = capacity;
+    this._refill = refill;
+    this._cost = cost;
+    this._last = now;
   }
   /** Take one packet's tokens at time `now`: true if there were enough. */
   take(now: number): boolean {
-    var dt = now - this.last;
-    this.last = now;
-    if (dt > 0) this.t = dt >= Math.ceil((this.capacity - this.t) / this.refill) ? this.capacity : this.t + dt * this.refill;
-    if (this.t < this.cost) return false;
-    this.t -= this.cost;
+    var dt = now - this._last;
+    this._last = now;
+    if (dt > 0) this.t = dt >= Math.ceil((this._cap - this.t) / this._refill) ? this._cap : this.t + dt * this._refill;
+    if (this.t < this._cost) return false;
+    this.t -= this._cost;
     return true;
   }
 }

@@ -14,8 +14,9 @@ export function shown(v: any): string {
   return typeof v == 'string' ? JSON.stringify(v) : typeof v == 'object' && v ? typeof v : String(v);
 }
 
-/** Throw an Error with `code`, saying what was given. */
+/** Throw an Error with code `'ERR_' + code` (callers say 'BAD_ARG': one prefix, not one per call site), saying what was given. */
 export function fail(code: string, given?: any): never {
+  code = 'ERR_' + code;
   var e: any = new Error(code + (sentences && sentences[code] ? ': ' + sentences[code] : '') + (arguments.length > 1 ? ' (given ' + shown(given) + ')' : ''));
   e.code = code;
   throw e;

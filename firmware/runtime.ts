@@ -1,10 +1,10 @@
 // The application's world: builds the impOS globals (imp, server, agent, blob, the
 // SEND_ERROR_* constants) for one device from a platform, its drivers and board data.
 import type { NetDriver, Platform, BoardSettings } from '../hal/contract';
-import { fail } from './errors';
 import { Net, STATES } from './net';
 import { Blob } from './blob';
 import { createAgent } from './agent';
+import { impTimers } from './timers';
 
 function text(m: any): string {
   return m instanceof Blob ? m.tostring() : typeof m == 'object' && m ? JSON.stringify(m) : '' + m;
@@ -12,7 +12,6 @@ function text(m: any): string {
 
 /** Everything an app sees as globals, for one device (`agentrx`: the agent link's receive entry, docs/console.md). */
 export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings) {
-  var start = p.now();
   var server = {
     log: function (m: any) { p.write(text(m)); return 0; },
     error: function (m: any) { p.write('ERROR: ' + text(m)); return 0; },
@@ -21,21 +20,13 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
   var impnet: any = Object.assign({
     open: function (nic: any, cb?: any) { return net.open(nic, cb); },
     info: function () { return net.info(); },
-    stats: function () { return Object.assign({}, net.totals); },
+    stats: function () { return Object.assign({}, net._totals); },
   }, STATES);
   var agent = createAgent(p);
   var blob: any = function (size?: number) { return new Blob(size); };
   blob.prototype = Blob.prototype;
   return {
-    imp: {
-      net: impnet,
-      wakeup: function (seconds: any, cb: any) {
-        if (typeof seconds != 'number' || !(seconds >= 0 && seconds < 1 / 0) || typeof cb != 'function') fail('ERR_BAD_ARG', seconds);
-        return p.timer(Math.round(seconds * 1000), cb);
-      },
-      cancelwakeup: function (id: any) { p.cancel(id); },
-      millis: function () { return p.now() - start; },
-    },
+    imp: Object.assign({ net: impnet }, impTimers(p)),
     server: server,
     agent: agent,
     agentrx: agent.rx,

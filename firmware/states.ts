@@ -1,8 +1,9 @@
 // impOS interface states, and the map from a driver's link report to them.
 
-/** Add `prefix + name` = base, base + 1, ... for the space-separated `names`. */
+/** Add `prefix + name` = base, base + 1, ... for the space-separated `names` (an empty name is a
+ * gap: the build blanks the names an app never mentions, build/config.ts statesPrune). */
 function run(o: { [name: string]: number }, prefix: string, names: string, base: number) {
-  names.split(' ').forEach(function (n, i) { o[prefix + n] = base + i; });
+  names.split(' ').forEach(function (n, i) { if (n) o[prefix + n] = base + i; });
   return o;
 }
 

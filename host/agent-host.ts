@@ -39,14 +39,14 @@ export class AgentHost {
   constructor(private report: (line: string) => void) {
     this.device = {
       on: (name, cb) => {
-        if (typeof name !== 'string') fail('ERR_BAD_ARG', name);
-        if (cb != null && typeof cb !== 'function') fail('ERR_BAD_CALLBACK', cb);
+        if (typeof name !== 'string') fail('BAD_ARG', name);
+        if (cb != null && typeof cb !== 'function') fail('BAD_CALLBACK', cb);
         if (cb) this.handlers.set(name, cb); else this.handlers.delete(name);
       },
       send: (name, data) => {
-        if (typeof name !== 'string') fail('ERR_BAD_ARG', name);
+        if (typeof name !== 'string') fail('BAD_ARG', name);
         let line = '';
-        try { line = encodeLine(name, data); } catch { fail('ERR_BAD_DATA', data); }
+        try { line = encodeLine(name, data); } catch { fail('BAD_DATA', data); }
         if (!this.connected()) { this.counts.refused++; return 1; }
         const r = this.output(line, name, data);
         if (r) this.counts.refused++; else this.counts.sent++;

@@ -128,7 +128,7 @@ where('a driver that cannot bind the port (held outside the runtime): ERR_PORT_I
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   assert.is(codeOf(() => f.openudp(null, 4000)), 'ERR_PORT_IN_USE');
-  assert.is((f as any).socks.length, 0);
+  assert.is((f as any)._socks.length, 0);
   assert.ok(f.openudp(null, 4001).isopen());
 });
 

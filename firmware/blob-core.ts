@@ -1,0 +1,124 @@
+// The impOS (Squirrel) blob, core part: storage, length, the pointer, UTF-8 in and out. The
+// other methods (firmware/blob-more.ts) are added to Blob.prototype by firmware/blob.ts; the
+// build leaves them out when the app never names one (docs/build.md "What the build leaves out").
+import { fail } from './errors';
+
+var chr = String.fromCharCode;
+/** Storage of every empty blob (never written: a write reallocates first). */
+var EMPTY = new Uint8Array(0);
+
+/** Throw ERR_BAD_ARG for `v`. */
+export function bad(v: any): never {
+  return fail('BAD_ARG', v);
+}
+
+/** `v` if it is an integer in 0..max (and below 2^31), else throw ERR_BAD_ARG. */
+export function ok(v: any, max: number): number {
+  if ((v | 0) !== v || v < 0 || v > max) bad(v);
+  return v;
+}
+
+/** UTF-8 encoding of `s` (a lone surrogate becomes U+FFFD). */
+export function utf8(s: string): Uint8Array {
+  var o: number[] = [], i, c, k;
+  for (i = 0; i < s.length; i++) {
+    c = s.charCodeAt(i);
+    if (c >> 10 == 54 && s.charCodeAt(i + 1) >> 10 == 55) c = (c << 10) + s.charCodeAt(++i) - 56613888;
+    else if (c >> 11 == 27) c = 65533;
+    k = c >> 7 ? c >> 11 ? c >> 16 ? 3 : 2 : 1 : 0;
+    o.push(c >> 6 * k | [0, 192, 224, 240][k]);
+    while (k) o.push(128 | c >> 6 * --k & 63);
+  }
+  return new Uint8Array(o);
+}
+
+/** Decode UTF-8; a byte not in a valid sequence becomes the char of that code (latin-1). */
+export function text(u8: Uint8Array): string {
+  var s = '', i = 0, c, k, v, j;
+  while (i < u8.length) {
+    c = u8[i++];
+    k = +'1111223'[(c >> 3) - 24] | 0;
+    v = c & 63 >> k;
+    for (j = 0; j < k && u8[i + j] >> 6 == 2; j++) v = v << 6 | u8[i + j] & 63;
+    if (j == k && v >> [8, 7, 11, 16][k] && v < 1114112 && v >> 11 != 27) {
+      i += k;
+      c = v;
+    }
+    if (c > 65535) {
+      s += chr(55232 + (c >> 10));
+      c = 56320 | c & 1023;
+    }
+    s += chr(c);
+  }
+  return s;
+}
+
+export class Blob {
+  /** Storage; capacity may exceed the length. */
+  d: Uint8Array;
+  /** Length in bytes. */
+  n: number;
+  /** Read/write pointer, 0..n. */
+  p: number;
+
+  /** `size` zero bytes (none if omitted), pointer 0. */
+  constructor(size?: number) {
+    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(ok(size, 1 / 0));
+    this.n = this.d.length;
+    this.p = 0;
+  }
+
+  /** Length in bytes. */
+  len(): number {
+    return this.n;
+  }
+
+  /** The whole contents decoded as UTF-8, whatever the pointer. */
+  tostring(): string {
+    return text(this.bytes());
+  }
+
+  /** A view (no copy) of the len() bytes. */
+  bytes(): Uint8Array {
+    return this.d.subarray(0, this.n);
+  }
+}
+
+/** The methods firmware/blob-more.ts adds (types only; see there). */
+export interface Blob {
+  /** The pointer. */
+  tell(): number;
+  /** Move the pointer from 'b' begin (default), 'c' current or 'e' end: 0, or -1 (unmoved) if outside 0..len. */
+  seek(offset: number, whence?: string): number;
+  /** True at or past the end. */
+  eos(): boolean;
+  /** Read a number of type 'c' 'b' 's' 'w' 'i' 'f' 'd' (little-endian); ERR_BLOB_EOS if too few bytes. */
+  readn(type: string): number;
+  /** Write a number as type 'c' 'b' 's' 'w' 'i' 'f' 'd' (little-endian), growing as needed. */
+  writen(value: number, type: string): void;
+  /** Up to `n` bytes from the pointer, decoded as UTF-8. */
+  readstring(n: number): string;
+  /** Write the UTF-8 bytes of `s`. */
+  writestring(s: string): void;
+  /** Up to `n` bytes from the pointer, as a new blob. */
+  readblob(n: number): Blob;
+  /** Write all of `b`'s bytes. */
+  writeblob(b: Blob): void;
+  /** Truncate or zero-extend to `n` bytes; the pointer is clamped. */
+  resize(n: number): void;
+  /** Reverse the byte order of every 2-byte unit. */
+  swap2(): void;
+  /** Reverse the byte order of every 4-byte unit. */
+  swap4(): void;
+  /** The byte at `i`. */
+  get(i: number): number;
+  /** Store `v & 255` at `i`. */
+  set(i: number, v: number): void;
+}
+
+/** A blob holding a copy of `u8`, pointer 0. */
+export function blobOf(u8: Uint8Array): Blob {
+  var b = new Blob(u8.length);
+  b.d.set(u8);
+  return b;
+}

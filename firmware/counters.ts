@@ -1,0 +1,19 @@
+// The counters kept per socket and device-wide (udpsocket.stats(), imp.net.stats()). Nothing
+// else reads them, so the build swaps this module for a stub that counts nothing when the app
+// never names `stats` (build/config.ts, docs/build.md "What the build leaves out").
+
+/** Counters kept per socket and device-wide. */
+export interface Counters {
+  sent: number; refused: number; received: number; delivered: number; dropped: number; oversize: number; failed: number;
+}
+
+/** Every counter at 0. */
+export function counters(): Counters {
+  return { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 };
+}
+
+/** Count one event `key` in a socket's counters `c` and in the device-wide `totals`. */
+export function count(c: Counters, totals: Counters, key: string) {
+  (c as any)[key]++;
+  (totals as any)[key]++;
+}

@@ -1,0 +1,17 @@
+// imp.wakeup, imp.cancelwakeup and imp.millis over the platform's timers and clock. The build
+// swaps this module for a stub when the app never names them (build/config.ts).
+import type { Platform } from '../hal/contract';
+import { fail } from './errors';
+
+/** The timer members of `imp`; millis() counts from this call. */
+export function impTimers(p: Platform) {
+  var start = p.now();
+  return {
+    wakeup: function (seconds: any, cb: any) {
+      if (typeof seconds != 'number' || !(seconds >= 0 && seconds < 1 / 0) || typeof cb != 'function') fail('BAD_ARG', seconds);
+      return p.timer(Math.round(seconds * 1000), cb);
+    },
+    cancelwakeup: function (id: any) { p.cancel(id); },
+    millis: function () { return p.now() - start; },
+  };
+}

@@ -1,0 +1,94 @@
+// What the build leaves out per app (build/config.ts, docs/build.md "What the build leaves
+// out"): the token scan (appNames), the blob methods of firmware/blob-more.ts, imp's timer
+// members (firmware/timers.ts), the counters (firmware/counters.ts), the unnamed imp.net state names, and the mangling of the runtime's internal `_` members. Checked on
+// the scan itself and on real bundles run in the Espruino-faithful environment (simulated LAN).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Lan } from '../hal/mock/lan';
+import { appNames, usesBlobMore, usesAll, terserFor, TERSER } from '../build/config';
+import { buildBundle } from '../build/bundle';
+import { device } from './fixtures/bundles';
+
+const dir = mkdtempSync(join(tmpdir(), 'espimp-prune-'));
+function appFile(name: string, lines: string[]): string {
+  const f = join(dir, name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
+const Scan = suite('the token scan');
+
+Scan('names and strings count, comments do not', () => {
+  const n = appNames('// readn\nvar x = b.seek(0); var s = "tell"; /* writen */')!;
+  assert.ok(n.values.includes('seek') && n.values.includes('tell') && n.values.includes('x'));
+  assert.not.ok(n.values.includes('readn') || n.values.includes('writen'));
+  assert.not.ok(n.dynamic);
+});
+
+Scan('computed member access with a non-literal key is dynamic; literal keys and array literals are not', () => {
+  for (const src of ['a[0]', 'a["x"]', "a['x'].y", 'var l = [1, 2]; f([3])', 'x = a[1][2]']) assert.not.ok(appNames(src)!.dynamic, src);
+  for (const src of ['a[i]', 'a[i + 1]', 'a["x" + k]', 'f()[k]', 'a[0][k]', 'eval("1")', 'new Function("x")', 'this[k]']) assert.ok(appNames(src)!.dynamic, src);
+});
+
+Scan('usesBlobMore: a named method, a dynamic access, an empty app or an unparsable one keep the methods', () => {
+  assert.not.ok(usesBlobMore('server.log(data.len() + data.tostring());'));
+  assert.ok(usesBlobMore('var v = data.readn("w");'));
+  assert.ok(usesBlobMore('var m = "swap2"; data[m]();'));
+  assert.ok(usesBlobMore('data[op]();'));
+  assert.ok(usesBlobMore('setTimeout("data.readn(\'w\')", 10);'), 'code in a string');
+  assert.ok(usesBlobMore(''));
+  assert.ok(usesBlobMore('var = ;"'));
+  assert.ok(usesAll(null) && usesAll(appNames('')) && !usesAll(appNames('x')));
+});
+
+Scan('terserFor: internal members mangled, the app\'s own `_` names reserved; none when the app does not tokenize', () => {
+  const o = terserFor(appNames('var o = JSON.parse(s); server.log(o._id);')) as any;
+  assert.equal(o.mangle.properties.reserved, ['_id']);
+  assert.ok(o.mangle.properties.regex.test('_drain'));
+  assert.is(terserFor(null), TERSER);
+});
+
+const Bundles = suite('pruned bundles');
+
+const LEAN = appFile('lean.js', [
+  'var got = [imp.net.CONNECTED, imp.net.WIFI_STOPPED, Object.keys(imp.net).filter(function (k) { return k == k.toUpperCase(); }).sort().join()];',
+  'var b = blob(3);',
+  'got.push(b.len(), b.tostring().length, Object.getOwnPropertyNames(blob.prototype).sort().join(), Object.keys(imp).join());',
+]);
+const FULL = appFile('full.js', [
+  'var got = [imp.net.WIFI_SCANNING, imp.net.CELLULAR_PINGING, imp.net.WIFI_STOPPED];',
+  'var b = blob();',
+  'b.writen(0x1234, "w"); b.writestring("hé"); b.seek(0);',
+  'got.push(b.readn("w"), b.readstring(9), b.tell(), b.eos());',
+  'var o = { _mine: 5 }; got.push(o._mine, JSON.stringify(o), Object.keys(imp).sort().join(), imp.millis(), imp.net.stats());',
+]);
+
+/** Run `app`'s bundle for espruino-wifi on a simulated LAN; its `got` global and the bundle. */
+async function run(app: string): Promise<{ got: unknown[]; code: string }> {
+  const { code } = await buildBundle({ board: 'espruino-wifi', app });
+  const env = device('espruino-wifi', new Lan({ subnet: '192.168.77' }), 2, code);
+  assert.equal(env.errors, [], 'no uncaught errors');
+  const got = JSON.parse(JSON.stringify(env.context.got));
+  env.close();
+  return { got, code };
+}
+
+Bundles('an app naming no extra blob method or state gets neither, and still works', async () => {
+  const { got, code } = await run(LEAN);
+  assert.equal(got, [1, 105, 'CONNECTED,WIFI_STOPPED', 3, 3, 'bytes,constructor,len,tostring', 'net']);
+  for (const left of ['readstring', 'swap4', 'SCANNING', 'CELLULAR_PINGING', 'wakeup', 'refused']) assert.not.ok(code.includes(left), left);
+  assert.not.ok(/\._(drain|ring|socks|net)\b/.test(code), 'internal members are mangled');
+});
+
+Bundles('an app naming them gets them, with impOS values and behaviour; its own `_` members stay whole', async () => {
+  const { got, code } = await run(FULL);
+  assert.equal(got, [100, 300, 105, 0x1234, 'hé', 5, true, 5, '{"_mine":5}', 'cancelwakeup,millis,net,wakeup', 0,
+    { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 }]);
+  for (const kept of ['readstring', 'swap4', 'wakeup', 'refused']) assert.ok(code.includes(kept), kept);
+});
+
+Scan.run();
+Bundles.run();
