@@ -6,14 +6,18 @@ import type { Platform } from '../contract';
 declare function getTime(): number;
 declare function require(name: string): any;
 
-/** The board's Platform. Storage.read gives undefined for a missing file: load() says null. */
+/**
+ * The board's Platform. Storage.read gives undefined for a missing file: load() says null.
+ * cancel() never passes undefined (clearTimeout() with no id clears every timer) and swallows
+ * the "Unknown Timeout" some firmware versions throw for a timer that already fired.
+ */
 export function createEspruinoPlatform(): Platform {
   var S = require('Storage');
   return {
     now: function () { return Math.floor(getTime() * 1000); },
     timer: function (ms, cb) { return setTimeout(cb, ms); },
     // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
-    cancel: function (id) { if (id != null) clearTimeout(id as any); },
+    cancel: function (id) { if (id != null) try { clearTimeout(id as any); } catch (e) { } },
     write: function (line) { console.log(line); },
     load: function (key) { var v = S.read(key); return v == null ? null : v; },
     save: function (key, value) { S.write(key, value); },
