@@ -6,7 +6,7 @@
 // examples on every board are built, checked and run in test/bundles.test.ts.)
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,22 +16,13 @@ import { listBoards, loadBoard } from '../build/boards';
 import { estimate, BYTES_PER_BLOCK_RAM, BYTES_PER_BLOCK_STORAGE } from '../build/size';
 import { checkSource, errorsOf } from '../host/check';
 import { createEspruinoEnv } from '../host/espruino/env';
+import { cli } from './cli';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const APPS = ['examples/echo/echo.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js'];
 const tmp = mkdtempSync(join(tmpdir(), 'espimp-build-'));
 const opts = (board: string) => (board === 'linux' ? { ip: '192.168.77.2' } : {});
 
-/** Run the real CLI (several can run at once). */
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['bin/espimp.js', ...args], { cwd: ROOT });
-    let out = '', err = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { err += d; });
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 /** typeof each app global after running only the bundle's first statement (the runtime IIFE) on an Espruino environment. */
 function runtimeGlobals(code: string, board: string): { [name: string]: string } {

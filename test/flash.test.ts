@@ -6,24 +6,13 @@
 // never answers, a board of another kind.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { buildBundle } from '../build/bundle';
 import { startFakeRepl, type FakeRepl } from './fixtures/fake-repl';
+import { cli } from './cli';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const APP = 'examples/echo/echo.js';
 
-/** Run the real CLI. */
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['bin/espimp.js', ...args], { cwd: ROOT });
-    let out = '', err = '';
-    c.stdout.on('data', (d) => { out += d; });
-    c.stderr.on('data', (d) => { err += d; });
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
 
 let bundle = '';
 const repls: FakeRepl[] = [];
