@@ -4,24 +4,15 @@
 // Speed is not checked here: that is what `npm run bench` reports.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { node } from './cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'espimp-bench-'));
 
 /** Run bench/run.ts with `args`; resolves when it exits (guard: 120 s). */
-function bench(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }); });
-  });
-}
+const bench = (...args: string[]) => node(['--import', 'tsx', 'bench/run.ts', ...args], 120_000);
 
 const smoke = suite('bench: smoke');
 

@@ -4,20 +4,11 @@
 // discovery, readings and the summary happened and agree with each other.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { node } from './cli';
 
 /** Run `espimp demo ...args`; resolves when the process exits (guard: 90 s). */
-function demo(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/espimp.js', 'demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }); });
-  });
-}
+const demo = (...args: string[]) => node(['bin/espimp.js', 'demo', ...args], 90_000);
 
 const run = suite('demo');
 

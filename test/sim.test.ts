@@ -2,11 +2,11 @@
 // seeded faults, a simulated day) and the command line (exit codes, one-line errors).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDevice, parseProbability, runSim, clockText, countersTable, DeviceSpec } from '../host/sim';
+import { node } from './cli';
 
 const HUB = 'examples/sensor-hub/hub.js';
 const NODE = 'examples/sensor-hub/node.js';
@@ -26,16 +26,7 @@ function hubAndNodes(count: number, poll?: number): DeviceSpec[] {
 }
 
 /** Run `espimp sim ...args`; resolves when it exits. */
-function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/espimp.js', 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => { clearTimeout(guard); resolve({ code, out, err }); });
-  });
-}
+const cli = (...args: string[]) => node(['bin/espimp.js', 'sim', ...args], 60_000);
 
 const args = suite('sim: device arguments');
 

@@ -73,6 +73,16 @@ async function connectAll(fx: ConformanceFixture) {
   return ifaces;
 }
 
+/** Connect every device; A sends from port base, B records what reaches it at base + 1. */
+async function pair(fx: ConformanceFixture) {
+  const [fa, fb] = await connectAll(fx);
+  const atB: Received[] = [];
+  const sa = fa.openudp(null, fx.base);
+  const sb = fb.openudp(recorder(atB), fx.base + 1);
+  if (fx.ready) await fx.ready();
+  return { fa, fb, b: fx.devices[1], sa, sb, atB };
+}
+
 /**
  * Prove that nothing reached `box` (on `to`:`port`) after its first `since` entries: `via`
  * sends a marker on the same path and it is the only thing that arrived.
@@ -150,12 +160,7 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
   });
 
   run('payload bytes arrive exactly: 0 bytes, every byte value, 1460 bytes, the largest, UTF-8', async (fx) => {
-    const [fa, fb] = await connectAll(fx);
-    const b = fx.devices[1];
-    const atB: Received[] = [];
-    const sa = fa.openudp(null, fx.base);
-    fb.openudp(recorder(atB), fx.base + 1);
-    if (fx.ready) await fx.ready();
+    const { b, sa, atB } = await pair(fx);
     const every = Array.from({ length: 256 }, (_, i) => 255 - i);
     const mtu = Array.from({ length: 1460 }, (_, i) => (i * 7 + 3) & 255);
     const big = Array.from({ length: fx.maxPayload ?? 65507 }, (_, i) => (i * 31 + (i >> 8)) & 255);
@@ -196,12 +201,8 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
   });
 
   run('close frees the port; a closed socket throws and receives nothing', async (fx) => {
-    const [fa, fb] = await connectAll(fx);
-    const b = fx.devices[1];
-    const first: Received[] = [], second: Received[] = [];
-    const sa = fa.openudp(null, fx.base);
-    const sb = fb.openudp(recorder(first), fx.base + 1);
-    if (fx.ready) await fx.ready();
+    const { fb, b, sa, sb, atB: first } = await pair(fx);
+    const second: Received[] = [];
     sb.close();
     sb.close();
     assert.not.ok(sb.isopen());
@@ -225,12 +226,7 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
   });
 
   run('a datagram to a port nobody holds vanishes; the socket stays usable', async (fx) => {
-    const [fa, fb] = await connectAll(fx);
-    const b = fx.devices[1];
-    const atB: Received[] = [];
-    const sa = fa.openudp(null, fx.base);
-    fb.openudp(recorder(atB), fx.base + 1);
-    if (fx.ready) await fx.ready();
+    const { b, sa, atB } = await pair(fx);
     assert.is(sa.send(b.ip, fx.base + 2, 'nobody'), 0);
     await fence(fx, atB, 0, sa, b, fx.base + 1);
   });
