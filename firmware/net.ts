@@ -7,16 +7,13 @@ import { quad, isPrivate, broadcastOf } from './address';
 import { Bucket } from './bucket';
 import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
-import { STATES, stateOf, isDown } from './states';
+import { stateOf, isDown } from './states';
 import { counters, count, type Counters } from './counters';
-
-export type { Counters };
 
 var KINDS: { [nii: string]: string } = { wl0: 'wifi', wifi: 'wifi', eth0: 'eth', ethernet: 'eth', cell0: 'cell', cell: 'cell' };
 var NII: { [kind: string]: string } = { wifi: 'wl0', eth: 'eth0', cell: 'cell0' };
 var TYPES: { [kind: string]: string } = { wifi: 'wifi', eth: 'ethernet', cell: 'cell' };
 var CONFIG_KEY = 'espimp.net';
-
 
 function isInt(v: any, lo: number, hi: number): boolean {
   return typeof v == 'number' && v % 1 === 0 && v >= lo && v <= hi;
@@ -118,12 +115,14 @@ export class Iface {
     var s = stateOf(this._kind, link);
     if (s == this._state) return;
     this._state = s;
-    if (isDown(s) && this._ext) {
-      this._ext = false;
-      this._gen++;
-      this._drv.down(this.nii);
-    }
+    if (isDown(s) && this._ext) this._release();
     this._tell(s);
+  }
+  /** Take the driver down and ignore its late reports; any extended config is gone with it. */
+  _release() {
+    this._gen++;
+    this._ext = false;
+    this._drv.down(this.nii);
   }
   /** Call onstate(s) from the event loop, never from inside the caller. */
   _tell(s: number) {
@@ -162,9 +161,7 @@ export class Iface {
   close() {
     while (this._socks.length) this._socks[0].close();
     if (this._state >= 0) {
-      this._gen++;
-      this._ext = false;
-      this._drv.down(this.nii);
+      this._release();
       this._set(-1);
     }
   }
@@ -300,5 +297,3 @@ export class Sock {
     }
   }
 }
-
-export { STATES };

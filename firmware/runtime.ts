@@ -1,7 +1,8 @@
 // The application's world: builds the impOS globals (imp, server, agent, blob, the
 // SEND_ERROR_* constants) for one device from a platform, its drivers and board data.
 import type { NetDriver, Platform, BoardSettings } from '../hal/contract';
-import { Net, STATES } from './net';
+import { Net } from './net';
+import { STATES } from './states';
 import { Blob } from './blob';
 import { createAgent } from './agent';
 import { impTimers } from './timers';

@@ -6,7 +6,7 @@ import { Lan, MockDevice } from '../hal/mock/lan';
 import type { BoardSettings } from '../hal/contract';
 import { createRuntime } from '../firmware/runtime';
 import { unframe } from '../firmware/agent';
-import type { Counters } from '../firmware/net';
+import type { Counters } from '../firmware/counters';
 import { appSource, guarded, startApp } from './app';
 import { UserError } from './cli-error';
 

@@ -11,7 +11,7 @@ import type { BoardSettings, Platform } from '../../hal/contract';
 import { createNodeDriver } from '../../hal/node/driver';
 import { createHostPlatform } from '../../hal/node/platform';
 import { createRuntime, Runtime } from '../../firmware/runtime';
-import type { Counters } from '../../firmware/net';
+import type { Counters } from '../../firmware/counters';
 import { frame, unframe } from '../../firmware/agent';
 import { appSource, guarded, startApp } from '../app';
 import { UserError } from '../cli-error';
