@@ -11,7 +11,9 @@ import type { RollupOptions, Plugin } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import { minify, type MinifyOptions } from 'terser';
 import * as acorn from 'acorn';
+import { simple as walk } from 'acorn-walk';
 import { ROOT } from './boards';
+import { STATES, SEND_ERRORS } from '../firmware/constants';
 
 /** The id of the generated entry module. */
 export const ENTRY_ID = '\0espimp-entry';
@@ -21,7 +23,7 @@ export const TERSER: MinifyOptions = {
   ecma: 2019,
   module: false,
   toplevel: false,
-  compress: { passes: 2, inline: 2 },
+  compress: { passes: 2, inline: 2, unsafe_arrows: true },
   mangle: { properties: false },
   format: { ascii_only: true, comments: false },
 };
@@ -63,7 +65,7 @@ function agentStub(): Plugin {
     name: 'espimp-agent-stub',
     resolveId: (source, importer) => (source === './agent' && importer && /[\\/]firmware[\\/]runtime\.ts$/.test(importer) ? AGENT_STUB_ID : null),
     load: (id) => (id === AGENT_STUB_ID
-      ? 'export function createAgent() { var n = function () { return 0; }; return { on: n, send: n, tx: n, rx: n, stats: function () { return {}; } }; }\n'
+      ? 'export function createAgent() { var n = function () { return 0; }; return { on: n, send: n, rx: n }; }\n'
       : null),
   };
 }
@@ -139,22 +141,48 @@ export const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
 /** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
 const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\n');
 
+/** firmware/extended.ts replaced by one that finds no extended config: used when the app never names `wificonfig` or `staticconfig`. */
+const extendedStub = () => stubModule('extended.ts', 'export var extended = function () { return null; };\n');
+
 /** firmware/timers.ts replaced by a stub adding nothing to `imp`: used when the app never names IMP_TIMERS. */
 const timersStub = () => stubModule('timers.ts', 'export function impTimers() { return {}; }\n');
 
 /**
- * firmware/states.ts with the imp.net state names an app never mentions blanked out of their
- * name lists (`'WIFI_', 'SCANNING JOINING …'` becomes `'WIFI_', ' …'`; the gaps keep the values
- * of the rest). Used unless the app reaches members dynamically or is empty (usesAll).
+ * firmware/constants.ts replaced by literals of only the imp.net state names and SEND_ERROR_*
+ * globals the app mentions (impOS values from the real module). Used unless the app reaches
+ * members dynamically or is empty (usesAll).
  */
-function statesPrune(names: string[]): Plugin {
-  const named = new Set(names);
+function constantsPrune(names: string[]): Plugin {
+  const pick = (all: { [name: string]: number }) => JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => names.includes(k))));
+  return stubModule('constants.ts', `export var STATES = ${pick(STATES)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS)};\n`);
+}
+
+/** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
+export const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats'];
+
+/**
+ * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
+ * members named in `drop` (OPTIONAL_MEMBERS the app never names), cut out by their syntax
+ * tree positions. Used unless the app reaches members dynamically or is empty (usesAll).
+ */
+function membersPrune(drop: string[]): Plugin {
   return {
-    name: 'espimp-states-prune',
-    transform: (code, id) => (/[\\/]firmware[\\/]states\.ts$/.test(id)
-      ? code.replace(/'([A-Z_]*)', '([A-Z_ ]+)'/g, (_m, prefix: string, list: string) =>
-        `'${prefix}', '${list.split(' ').map((w) => (named.has(prefix + w) ? w : '')).join(' ')}'`)
-      : null),
+    name: 'espimp-members-prune',
+    transform(code, id) {
+      if (!drop.length || !/[\\/]firmware[\\/]net\.ts$/.test(id)) return null;
+      const cuts: [number, number][] = [];
+      const name = (k: any) => (k.type === 'Identifier' ? k.name : k.value);
+      walk(this.parse(code) as any, {
+        MethodDefinition(n: any) { if (drop.includes(name(n.key))) cuts.push([n.start, n.end]); },
+        Property(n: any) {
+          // with the comma after it (every such member is followed by one, or ends the literal)
+          if (drop.includes(name(n.key))) cuts.push([n.start, code[n.end] === ',' ? n.end + 1 : n.end]);
+        },
+      });
+      let out = code;
+      for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
+      return { code: out, map: null };
+    },
   };
 }
 
@@ -182,9 +210,10 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
       virtualEntry(entry),
       ...(stub ? [agentStub()] : []),
       ...(lean ? [blobMoreStub()] : []),
-      ...(usesAll(names) ? [] : [statesPrune(names!.values)]),
+      ...(usesAll(names) ? [] : [constantsPrune(names!.values)]),
       ...(usesAll(names) || names!.values.some((v) => IMP_TIMERS.includes(v)) ? [] : [timersStub()]),
       ...(usesAll(names) || names!.values.includes('stats') ? [] : [countersStub()]),
+      ...(usesAll(names) || names!.values.some((v) => v === 'wificonfig' || v === 'staticconfig') ? [] : [extendedStub()]),
       typescript({
         tsconfig: false,
         filterRoot: ROOT,
@@ -210,6 +239,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
           noCheck: true,
         },
       }),
+      ...(usesAll(names) ? [] : [membersPrune(OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m)))]),
       ...(opts.minify === false ? [] : [terserChunk(terserFor(names))]),
     ],
     output: {

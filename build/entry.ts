@@ -54,8 +54,8 @@ export function entrySource(b: Board, o: EntryOptions): string {
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
     `var r = createRuntime(createEspruinoPlatform(), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
-    // every runtime key but the host's `net` becomes a global (Espruino's `global` object)
-    "for (var k in r) if (k != 'net') global[k] = r[k];",
+    // every runtime key becomes a global (Espruino's `global` object)
+    'for (var k in r) global[k] = r[k];',
     '',
   ].join('\n');
 }

@@ -10,27 +10,27 @@ import { fail } from './errors';
 import { Blob, blobOf } from './blob';
 
 /** Adler-32 of `s` (chars 0-255; frame bodies are ASCII), as a non-negative number. */
-export function adler32(s: string): number {
+export var adler32 = function (s: string): number {
   var a = 1, b = 0, i;
   for (i = 0; i < s.length; i++) {
     a = (a + s.charCodeAt(i)) % 65521;
     b = (b + a) % 65521;
   }
   return b * 65536 + a;
-}
+};
 
 /** `s` with every char outside printable ASCII written as \uXXXX (valid inside JSON strings). */
-function ascii(s: string): string {
+var ascii = function (s: string): string {
   var o = '', i, c;
   for (i = 0; i < s.length; i++) {
     c = s.charCodeAt(i);
     o += c > 31 && c < 127 ? s.charAt(i) : '\\u' + (65536 + c).toString(16).slice(1);
   }
   return o;
-}
+};
 
 /** The frame carrying message `name` with `data` (a blob as {$blob: base64}); throws if data has no JSON form. */
-export function frame(name: string, data: any): string {
+export var frame = function (name: string, data: any): string {
   var s = '', i;
   if (data instanceof Blob) {
     for (i = 0; i < data.n; i++) s += String.fromCharCode(data.d[i]);
@@ -38,23 +38,23 @@ export function frame(name: string, data: any): string {
   }
   s = ascii(JSON.stringify([name, data]));
   return '@' + s.length.toString(16) + ',' + adler32(s).toString(16) + ':' + s;
-}
+};
 
 /**
  * [name, data] from a frame, or why not: 0 garbage (bad header, not JSON [string, any]),
  * 1 truncated (body shorter than its length), 2 damaged (longer, or checksum mismatch).
  */
-export function unframe(f: string): any {
+export var unframe = function (f: string): any {
   var i = f.indexOf(':'), h = f.slice(1, i).split(','), b = f.slice(i + 1), n = parseInt(h[0], 16), m;
   if (f.charAt(0) != '@' || i < 0 || h.length != 2 || !(n >= 0)) return 0;
   if (b.length < n) return 1;
   if (b.length > n || parseInt(h[1], 16) !== adler32(b)) return 2;
   try { m = JSON.parse(b); } catch (e) { return 0; }
   return Array.isArray(m) && m.length == 2 && typeof m[0] == 'string' ? m : 0;
-}
+};
 
 /** The data a frame carried, with {$blob: base64} turned back into a blob. */
-function unwire(d: any): any {
+var unwire = function (d: any): any {
   var s, u, i;
   if (d && typeof d.$blob == 'string') {
     s = atob(d.$blob);
@@ -63,7 +63,7 @@ function unwire(d: any): any {
     d = blobOf(u);
   }
   return d;
-}
+};
 
 /**
  * The `agent` global of one device, writing frames through `p.write`:

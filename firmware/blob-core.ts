@@ -13,13 +13,13 @@ export function bad(v: any): never {
 }
 
 /** `v` if it is an integer in 0..max (and below 2^31), else throw ERR_BAD_ARG. */
-export function ok(v: any, max: number): number {
+export var ok = function (v: any, max: number): number {
   if ((v | 0) !== v || v < 0 || v > max) bad(v);
   return v;
-}
+};
 
 /** UTF-8 encoding of `s` (a lone surrogate becomes U+FFFD). */
-export function utf8(s: string): Uint8Array {
+export var utf8 = function (s: string): Uint8Array {
   var o: number[] = [], i, c, k;
   for (i = 0; i < s.length; i++) {
     c = s.charCodeAt(i);
@@ -30,10 +30,10 @@ export function utf8(s: string): Uint8Array {
     while (k) o.push(128 | c >> 6 * --k & 63);
   }
   return new Uint8Array(o);
-}
+};
 
 /** Decode UTF-8; a byte not in a valid sequence becomes the char of that code (latin-1). */
-export function text(u8: Uint8Array): string {
+export var text = function (u8: Uint8Array): string {
   var s = '', i = 0, c, k, v, j;
   while (i < u8.length) {
     c = u8[i++];
@@ -51,7 +51,7 @@ export function text(u8: Uint8Array): string {
     s += chr(c);
   }
   return s;
-}
+};
 
 export class Blob {
   /** Storage; capacity may exceed the length. */
@@ -117,8 +117,8 @@ export interface Blob {
 }
 
 /** A blob holding a copy of `u8`, pointer 0. */
-export function blobOf(u8: Uint8Array): Blob {
+export var blobOf = function (u8: Uint8Array): Blob {
   var b = new Blob(u8.length);
   b.d.set(u8);
   return b;
-}
+};

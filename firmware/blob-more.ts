@@ -8,39 +8,39 @@ import { Blob, blobOf, utf8, text, bad, ok } from './blob-core';
 var VIEW = 'Int8 Uint8 Int16 Uint16 Int32 Float32 Float64'.split(' ');
 
 /** Index of a readn/writen type letter in 'cbswifd' (its size is 1 << (index >> 1)), else throw ERR_BAD_ARG. */
-function kind(t: any): number {
+var kind = function (t: any): number {
   var i = 'cbswifd'.indexOf(t);
   if (t !== 'cbswifd'.charAt(i)) bad(t);
   return i;
-}
+};
 
 /** Move b's first min(len, cap) bytes to new storage of `cap` bytes. */
-function realloc(b: Blob, cap: number) {
+var realloc = function (b: Blob, cap: number) {
   var d = new Uint8Array(cap);
   d.set(b.d.subarray(0, Math.min(b.n, cap)));
   b.d = d;
-}
+};
 
 /** Write `u` at b's pointer, growing it, and advance. */
-function put(b: Blob, u: Uint8Array) {
+var put = function (b: Blob, u: Uint8Array) {
   var e = b.p + u.length;
   if (e > b.d.length) realloc(b, Math.max(e, b.d.length * 2));
   b.d.set(u, b.p);
   b.p = e;
   if (e > b.n) b.n = e;
-}
+};
 
 /** Up to `k` bytes from b's pointer (a view), advancing it. */
-function take(b: Blob, k: any): Uint8Array {
+var take = function (b: Blob, k: any): Uint8Array {
   var p = b.p;
   b.p = Math.min(p + ok(k, 1 / 0), b.n);
   return b.d.subarray(p, b.p);
-}
+};
 
 /** Reverse the byte order of every whole `k`-byte unit. */
-function swap(b: Blob, k: number) {
+var swap = function (b: Blob, k: number) {
   for (var i = 0; i + k <= b.n; i += k) b.d.subarray(i, i + k).reverse();
-}
+};
 
 // Each method is documented on the Blob interface in firmware/blob-core.ts.
 Object.assign(Blob.prototype, {

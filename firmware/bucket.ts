@@ -18,11 +18,11 @@ export class Bucket {
   }
   /** Take one packet's tokens at time `now`: true if there were enough. */
   take(now: number): boolean {
-    var dt = now - this._last;
-    this._last = now;
-    if (dt > 0) this.t = dt >= Math.ceil((this._cap - this.t) / this._refill) ? this._cap : this.t + dt * this._refill;
-    if (this.t < this._cost) return false;
-    this.t -= this._cost;
+    var b = this, dt = now - b._last;
+    b._last = now;
+    if (dt > 0) b.t = dt >= Math.ceil((b._cap - b.t) / b._refill) ? b._cap : b.t + dt * b._refill;
+    if (b.t < b._cost) return false;
+    b.t -= b._cost;
     return true;
   }
 }

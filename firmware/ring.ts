@@ -1,87 +1,99 @@
 // The per-socket receive ring: one fixed Uint8Array, allocated once, never grown.
-// A record is a 12-byte header (length 2, from 4, from port 2, to 4) then the payload;
+// A record is a 12-byte header (from 4, to 4, from port 2, length 2) then the payload;
 // records wrap byte-wise around the end. A datagram that does not fit is refused whole.
-// Hot path (bench/receive.ts): headers are built in a 12-byte scratch whose address bytes
-// are reused while from/to repeat, copies go through set/slice, and pop reuses the last
-// from/to strings while their bytes repeat.
+// Copies go through set/slice/subarray (native on Espruino and in V8), never byte loops.
+import { dotted } from './address';
 
 /** Write dotted quad `s` as 4 bytes at h[i..i+3]. */
-function quadTo(h: Uint8Array, i: number, s: string) {
-  var v = 0;
-  for (var j = 0; j < s.length; j++) {
-    var c = s.charCodeAt(j);
-    if (c == 46) { h[i++] = v; v = 0; } else v = v * 10 + c - 48;
+var quadTo = function (h: Uint8Array, i: number, s: string) {
+  for (var v = 0, j = 0, c; j < s.length; j++) {
+    c = s.charCodeAt(j) - 48;
+    if (c < 0) {
+      h[i++] = v;
+      v = 0;
+    } else v = v * 10 + c;
   }
   h[i] = v;
-}
+};
+
+/** h[i..i+3] as one number (a cache key). */
+var key = function (h: Uint8Array, i: number): number {
+  return h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
+};
 
 export class Ring {
   b: Uint8Array;
+  /** Head index and bytes queued. */
   r = 0;
   n = 0;
-  from = '';
-  port = 0;
-  to = '';
-  /** Header scratch; lf/lt: the from/to strings its address bytes hold. */
+  /** The last popped datagram's sender, sender port and destination (unset until a pop). */
+  from!: string;
+  port!: number;
+  to!: string;
+  /** Header scratch, and the from/to strings its address bytes hold (unset: none yet). */
   h = new Uint8Array(12);
-  lf = '';
-  lt = '';
-  /** The address bytes (as numbers) of the strings in from/to. */
-  fk = -1;
-  tk = -1;
+  _f!: string;
+  _t!: string;
+  /** key() of the address bytes behind from/to (unset: none yet). */
+  _fk!: number;
+  _tk!: number;
   constructor(size: number) {
     this.b = new Uint8Array(size);
   }
-  /** Copy u into the ring at index at, wrapping around the end. */
-  put(at: number, u: Uint8Array) {
-    var b = this.b, k = b.length - at;
+  /** Append u at the tail, wrapping around the end. */
+  _put(u: Uint8Array) {
+    var t = this, b = t.b, at = (t.r + t.n) % b.length, k = b.length - at;
     if (u.length <= k) b.set(u, at);
-    else { b.set(u.subarray(0, k), at); b.set(u.subarray(k), 0); }
+    else {
+      b.set(u.subarray(0, k), at);
+      b.set(u.subarray(k), 0);
+    }
+    t.n += u.length;
+  }
+  /** Remove `len` bytes from the head: a copy. */
+  _take(len: number): Uint8Array {
+    var t = this, b = t.b, at = t.r, k = b.length - at, o;
+    if (len <= k) o = b.slice(at, at + len);
+    else {
+      o = new Uint8Array(len);
+      o.set(b.subarray(at));
+      o.set(b.subarray(0, len - k), k);
+    }
+    t.r = (at + len) % b.length;
+    t.n -= len;
+    return o;
   }
   /** Copy one datagram in: false, with nothing changed, when it does not fit. */
-  push(data: Uint8Array | string, from: string, port: number, to: string): boolean {
-    var len = data.length, b = this.b, cap = b.length, h = this.h;
-    if (len + 12 > cap - this.n) return false;
-    if (from !== this.lf) { quadTo(h, 2, from); this.lf = from; }
-    if (to !== this.lt) { quadTo(h, 8, to); this.lt = to; }
-    h[0] = len >> 8; h[1] = len & 255; h[6] = port >> 8; h[7] = port & 255;
-    var at = (this.r + this.n) % cap;
-    this.put(at, h);
-    at = (at + 12) % cap;
-    if (typeof data == 'string') {
-      for (var i = 0; i < len; i++) b[(at + i) % cap] = data.charCodeAt(i);
-    } else this.put(at, data);
-    this.n += len + 12;
+  push(data: Uint8Array, from: string, port: number, to: string): boolean {
+    var t = this, h = t.h, len = data.length;
+    if (len + 12 > t.b.length - t.n) return false;
+    if (from !== t._f) quadTo(h, 0, t._f = from);
+    if (to !== t._t) quadTo(h, 4, t._t = to);
+    h[8] = port >> 8;
+    h[9] = port;
+    h[10] = len >> 8;
+    h[11] = len;
+    t._put(h);
+    t._put(data);
     return true;
   }
   /** Take the oldest datagram out: its payload (a copy), with from/port/to set; null when empty. */
   pop(): Uint8Array | null {
-    if (!this.n) return null;
-    var b = this.b, cap = b.length, h = b, a = this.r, i;
-    if (a + 12 > cap) {
-      // a header across the end: gather it in the scratch (push then rebuilds its address bytes)
-      h = this.h;
-      for (i = 0; i < 12; i++) h[i] = b[(a + i) % cap];
+    var t = this, b = t.b, a = t.r, h = b;
+    if (!t.n) return null;
+    // a header across the end is gathered into a copy; else it is read in place
+    if (a + 12 > b.length) {
+      h = t._take(12);
       a = 0;
-      this.lf = this.lt = '';
+    } else {
+      t.r = (a + 12) % b.length;
+      t.n -= 12;
     }
-    var len = h[a] << 8 | h[a + 1];
-    var k = h[a + 2] * 16777216 + (h[a + 3] << 16 | h[a + 4] << 8 | h[a + 5]);
-    if (k != this.fk) { this.fk = k; this.from = h[a + 2] + '.' + h[a + 3] + '.' + h[a + 4] + '.' + h[a + 5]; }
-    this.port = h[a + 6] << 8 | h[a + 7];
-    k = h[a + 8] * 16777216 + (h[a + 9] << 16 | h[a + 10] << 8 | h[a + 11]);
-    if (k != this.tk) { this.tk = k; this.to = h[a + 8] + '.' + h[a + 9] + '.' + h[a + 10] + '.' + h[a + 11]; }
-    var at = (this.r + 12) % cap, out;
-    k = cap - at;
-    if (len <= k) out = b.slice(at, at + len);
-    else {
-      out = new Uint8Array(len);
-      out.set(b.subarray(at, cap));
-      out.set(b.subarray(0, len - k), k);
-    }
-    this.r = (at + len) % cap;
-    this.n -= len + 12;
-    return out;
+    // the strings are rebuilt only when the addresses change
+    if (t._fk !== (t._fk = key(h, a))) t.from = dotted(h, a);
+    if (t._tk !== (t._tk = key(h, a + 4))) t.to = dotted(h, a + 4);
+    t.port = h[a + 8] << 8 | h[a + 9];
+    return t._take(h[a + 10] << 8 | h[a + 11]);
   }
   /** Forget everything queued. */
   clear() {

@@ -26,10 +26,10 @@ export interface LinkConfig {
 
 /**
  * Called for every datagram an endpoint receives.
- * data: the payload, as bytes or as a binary string (chars 0-255, as Espruino's dgram gives);
+ * data: the payload's bytes;
  * from/fromPort: the sender; to: the address it was sent to, or null when the driver cannot tell.
  */
-export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: number, to: string | null) => void;
+export type OnDatagram = (data: Uint8Array, from: string, fromPort: number, to: string | null) => void;
 
 /** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
 export interface NetDriver {
@@ -57,8 +57,8 @@ export interface Platform {
   cancel(id: unknown): void;
   /** Print one line on the console. */
   write(line: string): void;
-  /** The value stored under `key`, or null. */
-  load(key: string): string | null;
+  /** The value stored under `key`, or null / undefined when there is none. */
+  load(key: string): string | null | undefined;
   /** Store `value` under `key`, persistently. */
   save(key: string, value: string): void;
 }

@@ -57,6 +57,7 @@ const LEAN = appFile('lean.js', [
   'var got = [imp.net.CONNECTED, imp.net.WIFI_STOPPED, Object.keys(imp.net).filter(function (k) { return k == k.toUpperCase(); }).sort().join()];',
   'var b = blob(3);',
   'got.push(b.len(), b.tostring().length, Object.getOwnPropertyNames(blob.prototype).sort().join(), Object.keys(imp).join());',
+  'got.push(Object.keys(global).filter(function (k) { return k.indexOf("SEND_") == 0; }).length, typeof imp.net.open({ interface: "wl0" }).getiptable);',
 ]);
 const FULL = appFile('full.js', [
   'var got = [imp.net.WIFI_SCANNING, imp.net.CELLULAR_PINGING, imp.net.WIFI_STOPPED];',
@@ -64,6 +65,8 @@ const FULL = appFile('full.js', [
   'b.writen(0x1234, "w"); b.writestring("hé"); b.seek(0);',
   'got.push(b.readn("w"), b.readstring(9), b.tell(), b.eos());',
   'var o = { _mine: 5 }; got.push(o._mine, JSON.stringify(o), Object.keys(imp).sort().join(), imp.millis(), imp.net.stats());',
+  'var f = imp.net.open({ interface: "wl0" }); got.push(SEND_ERROR_WOULDBLOCK, f.getstate(), ["isopen", "onreceive"].length);',
+  'try { imp.net.open({ interface: "wl0", staticconfig: 5 }); } catch (e) { got.push(e.code); }',
 ]);
 
 /** Run `app`'s bundle for espruino-wifi on a simulated LAN; its `got` global and the bundle. */
@@ -78,16 +81,18 @@ async function run(app: string): Promise<{ got: unknown[]; code: string }> {
 
 Bundles('an app naming no extra blob method or state gets neither, and still works', async () => {
   const { got, code } = await run(LEAN);
-  assert.equal(got, [1, 105, 'CONNECTED,WIFI_STOPPED', 3, 3, 'bytes,constructor,len,tostring', 'net']);
-  for (const left of ['readstring', 'swap4', 'SCANNING', 'CELLULAR_PINGING', 'wakeup', 'refused']) assert.not.ok(code.includes(left), left);
+  assert.equal(got, [1, 105, 'CONNECTED,WIFI_STOPPED', 3, 3, 'bytes,constructor,len,tostring', 'net', 0, 'function']);
+  for (const left of ['readstring', 'swap4', 'SCANNING', 'CELLULAR_PINGING', 'wakeup', 'refused', 'SEND_ERROR', 'getstate', 'isopen', 'onreceive(']) {
+    assert.not.ok(code.includes(left), left);
+  }
   assert.not.ok(/\._(drain|ring|socks|net)\b/.test(code), 'internal members are mangled');
 });
 
 Bundles('an app naming them gets them, with impOS values and behaviour; its own `_` members stay whole', async () => {
   const { got, code } = await run(FULL);
   assert.equal(got, [100, 300, 105, 0x1234, 'hé', 5, true, 5, '{"_mine":5}', 'cancelwakeup,millis,net,wakeup', 0,
-    { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 }]);
-  for (const kept of ['readstring', 'swap4', 'wakeup', 'refused']) assert.ok(code.includes(kept), kept);
+    { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 }, 4, 0, 2, 'ERR_BAD_ARG']);
+  for (const kept of ['readstring', 'swap4', 'wakeup', 'refused', 'isopen(', 'onreceive(', 'staticconfig']) assert.ok(code.includes(kept), kept);
 });
 
 Scan.run();

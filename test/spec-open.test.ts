@@ -264,9 +264,9 @@ consts('the send error constants are globals with the impOS values', () => {
 
 consts('driver link reports map to the impOS state of the interface kind', () => {
   const links = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8];
-  assert.equal(links.map((l) => stateOf('wifi', l)), [-1, 0, 1, 100, 101, 103, 104, 105, 106, 105]);
-  assert.equal(links.map((l) => stateOf('eth', l)), [-1, 0, 1, 0, 0, 200, 201, 202, 203, 204]);
-  assert.equal(links.map((l) => stateOf('cell', l)), [-1, 0, 1, 300, 303, 302, 302, 305, 306, 305]);
+  assert.equal(links.map((l) => stateOf('wl0', l)), [-1, 0, 1, 100, 101, 103, 104, 105, 106, 105]);
+  assert.equal(links.map((l) => stateOf('eth0', l)), [-1, 0, 1, 0, 0, 200, 201, 202, 203, 204]);
+  assert.equal(links.map((l) => stateOf('cell0', l)), [-1, 0, 1, 300, 303, 302, 302, 305, 306, 305]);
 });
 
 consts('every state an interface reports is one of the constants', () => {

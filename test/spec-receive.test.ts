@@ -82,22 +82,6 @@ args('a driver that cannot tell the destination: toAddress is the interface\'s u
   assert.equal(got, ['192.168.1.2', '192.168.1.2']);
 });
 
-args('a binary-string payload from the driver (as Espruino dgram gives) arrives as the same bytes', () => {
-  const lan = new Lan();
-  const dev = lan.device(2);
-  const rt = wrapped(dev, (onmsg) => (d, f, p, to) => onmsg(String.fromCharCode(...(d as Uint8Array)), f, p, to));
-  const f = rt.imp.net.open({ interface: 'eth0' });
-  lan.run(200);
-  const got: number[][] = [];
-  f.openudp((_f: string, _p: number, _t: string, _tp: number, d: Blob) => got.push([...d.bytes()]), 2000);
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
-  const bl = createRuntime(dev.platform, {}, { ...MOCK_BOARD, niis: {} }).blob(4);
-  [0, 200, 255, 10].forEach((v, i) => bl.set(i, v));
-  tx.send('192.168.1.2', 2000, bl);
-  lan.run(10);
-  assert.equal(got, [[0, 200, 255, 10]]);
-});
-
 const handler = suite('receive: onreceive');
 
 handler('onreceive replaces the handler; null removes it (datagrams then dropped and counted)', () => {

@@ -1,7 +1,7 @@
 // UDP endpoints over Espruino's `dgram` module, shared by every Espruino driver. What
 // Espruino's dgram does (espruino-facts.md): payloads are strings (a Uint8Array would be sent
-// as "1,2,3"), so bytes go out through E.toString and arrive as binary strings (chars 0-255,
-// which the firmware's ring copies as bytes); datagrams are cut to 528 bytes unless a socket
+// as "1,2,3"), so bytes go out through E.toString and arrive as binary strings (chars 0-255),
+// handed on as bytes through E.toUint8Array (native, so the firmware's ring copies natively); datagrams are cut to 528 bytes unless a socket
 // is created with recvBufferSize (the largest value across sockets wins); bind(port) takes
 // no address (every local address); rinfo is {address, port, size}, with no destination,
 // so every driver reports `to` as null and the firmware uses the interface's unicast address.
@@ -11,11 +11,15 @@ import type { OnDatagram } from '../contract';
 declare var E: any;
 declare function require(name: string): any;
 
-/** The endpoint half of a NetDriver; send's `viaUnbound` sends from a second, unbound socket. */
+/** The endpoint half of a NetDriver, and the socket primitives under it. */
 export interface Endpoints {
   open(nii: string, port: number, onmsg: OnDatagram): number;
-  send(h: number, ip: string, port: number, data: Uint8Array, viaUnbound?: boolean): number;
+  send(h: number, ip: string, port: number, data: Uint8Array): number;
   close(h: number): void;
+  /** A new socket, not bound, delivering to `onmsg`. */
+  make(onmsg: OnDatagram): any;
+  /** Send `data` from socket `s` (may be missing): 0, or -1. */
+  put(s: any, ip: string, port: number, data: Uint8Array): number;
 }
 
 /**
@@ -24,15 +28,25 @@ export interface Endpoints {
  */
 export function createEndpoints(rbs: number, from?: (ip: string) => string | null): Endpoints {
   var socks: any[] = [];
-  function make(onmsg: OnDatagram) {
+  var make = function (onmsg: OnDatagram) {
     var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
     s.on('message', function (msg: string, info: any) {
       var a = from ? from(info.address) : info.address;
-      if (a) onmsg(msg, a, info.port, null);
+      if (a) onmsg(E.toUint8Array(msg), a, info.port, null);
     });
-    s.m = onmsg;
     return s;
-  }
+  };
+  var put = function (s: any, ip: string, port: number, data: Uint8Array) {
+    // E.toString gives undefined when it cannot allocate
+    var str = data.length ? E.toString(data) : '';
+    if (!s || typeof str != 'string') return -1;
+    try {
+      s.send(str, port, ip);
+      return 0;
+    } catch (e) {
+      return -1;
+    }
+  };
   return {
     open: function (nii, port, onmsg) {
       try {
@@ -43,24 +57,13 @@ export function createEndpoints(rbs: number, from?: (ip: string) => string | nul
         return -1;
       }
     },
-    send: function (h, ip, port, data, viaUnbound) {
-      var s = socks[h], str = data.length ? E.toString(data) : '';
-      if (!s || typeof str != 'string') return -1;
-      // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      if (viaUnbound) s = s.u || (s.u = make(s.m));
-      try {
-        s.send(str, port, ip);
-        return 0;
-      } catch (e) {
-        return -1;
-      }
-    },
+    send: function (h, ip, port, data) { return put(socks[h], ip, port, data); },
     close: function (h) {
       var s = socks[h];
-      if (!s) return;
+      if (s) s.close();
       socks[h] = null;
-      s.close();
-      if (s.u) s.u.close();
     },
+    make: make,
+    put: put,
   };
 }

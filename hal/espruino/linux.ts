@@ -9,7 +9,7 @@
 // The link is always up with the build-time address: reports 4 then 1. `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
-import type { NetDriver, Link } from '../contract';
+import type { NetDriver, Link, OnDatagram } from '../contract';
 import { createEndpoints } from './dgram';
 import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
@@ -19,6 +19,8 @@ export interface LinuxOptions { ip: string; rbs: number }
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
   var ep = createEndpoints(o.rbs, fromLoopback), gen = 0, up = false;
+  /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
+  var rx: OnDatagram[] = [], ub: any[] = [];
   return {
     up: function (nii, cfg, report: (l: Link) => void) {
       var g = ++gen;
@@ -37,11 +39,21 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     addr: function () {
       return up ? { address: o.ip, netmask: '255.255.255.0', broadcast: VIRTUAL_BROADCAST, gateway: VIRTUAL_LAN + '.1' } : null;
     },
-    open: ep.open,
+    open: function (nii, port, onmsg) {
+      var h = ep.open(nii, port, onmsg);
+      rx[h] = onmsg;
+      return h;
+    },
     send: function (h, ip, port, data) {
       var to = toLoopback(ip);
-      return to ? ep.send(h, to, port, data, to == LOOPBACK_BROADCAST) : -1;
+      if (!to) return -1;
+      // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
+      return to == LOOPBACK_BROADCAST ? ep.put(ub[h] || (ub[h] = ep.make(rx[h])), to, port, data) : ep.send(h, to, port, data);
     },
-    close: ep.close,
+    close: function (h) {
+      ep.close(h);
+      if (ub[h]) ub[h].close();
+      ub[h] = null;
+    },
   };
 }

@@ -7,7 +7,7 @@ declare function getTime(): number;
 declare function require(name: string): any;
 
 /**
- * The board's Platform. Storage.read gives undefined for a missing file: load() says null.
+ * The board's Platform. Storage.read gives undefined for a missing file (the contract allows it).
  * cancel() never passes undefined (clearTimeout() with no id clears every timer) and swallows
  * the "Unknown Timeout" some firmware versions throw for a timer that already fired.
  */
@@ -19,7 +19,7 @@ export function createEspruinoPlatform(): Platform {
     // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
     cancel: function (id) { if (id != null) try { clearTimeout(id as any); } catch (e) { } },
     write: function (line) { console.log(line); },
-    load: function (key) { var v = S.read(key); return v == null ? null : v; },
+    load: function (key) { return S.read(key); },
     save: function (key, value) { S.write(key, value); },
   };
 }

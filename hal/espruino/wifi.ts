@@ -24,13 +24,14 @@ export interface WifiOptions { rbs: number }
 /** The Wi-Fi driver (one NII, wl0). */
 export function createWifiDriver(o: WifiOptions): NetDriver {
   var W = require('Wifi'), ep = createEndpoints(o.rbs);
-  var report: ((l: Link) => void) | null = null, link = -1, gen = 0, tries = 0, ip: IpInfo | null = null;
-  function tell(l: Link) {
+  // after down() link is -1, so neither event handler reports, and addr() gives null
+  var report: (l: Link) => void, link = -1, gen = 0, ip: IpInfo;
+  var tell = function (l: Link) {
     link = l;
-    if (report) report(l);
-  }
-  /** Ask for the address until the stack has one (20 tries, 0.5 s apart), then report connected. */
-  function address(g: number) {
+    report(l);
+  };
+  /** Ask for the address until the stack has one (try n, up to 20, 0.5 s apart), then report connected. */
+  var address = function (g: number, n?: number) {
     W.getIP(function (a: any, b: any) {
       var i = b || a;
       if (g != gen) return;
@@ -38,17 +39,17 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
         ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
         return tell(1);
       }
-      if (++tries > 20) return tell(7);
-      setTimeout(function () { if (g == gen) address(g); }, 500);
+      if (n! > 20) return tell(7);
+      setTimeout(function () { if (g == gen) address(g, (n! | 0) + 1); }, 500);
     });
-  }
-  function join(g: number, cfg: LinkConfig) {
-    var c = cfg.wificonfig || { ssid: '' }, s = cfg.staticconfig;
+  };
+  /** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
+  var join = function (g: number, cfg: LinkConfig) {
+    var c = cfg.wificonfig!, s = cfg.staticconfig;
     tell(3);
     W.connect(c.ssid, { password: c.key }, function (err: any) {
       if (g != gen) return;
       if (err) return tell(7);
-      tries = 0;
       if (!s) {
         tell(5);
         return address(g);
@@ -58,16 +59,13 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
         if (g == gen) e ? tell(7) : address(g);
       });
     });
-  }
+  };
   // a loss (or a failed join), then the stack's own rejoin
   W.on('disconnected', function () {
-    if (link != 1 && link != 3) return;
-    ip = null;
-    tell(link == 1 ? 6 : 7);
+    if (link == 1 || link == 3) tell(link == 1 ? 6 : 7);
   });
   W.on('connected', function () {
-    if (!report || (link != 6 && link != 7)) return;
-    tries = 0;
+    if (link != 6 && link != 7) return;
     tell(5);
     address(gen);
   });
@@ -80,8 +78,6 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
     },
     down: function () {
       gen++;
-      report = null;
-      ip = null;
       link = -1;
       W.disconnect();
     },

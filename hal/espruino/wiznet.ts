@@ -24,12 +24,12 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = -1, ip: IpInfo | null = null;
   var report: ((l: Link) => void) | null = null;
   o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
-  function tell(l: Link) {
+  var tell = function (l: Link) {
     link = l;
     if (report) report(l);
-  }
+  };
   /** The PHY link: 1 up, 0 down, -1 unknown (no W5500, or no sensible answer). */
-  function phy(): number {
+  var phy = function (): number {
     if (eth) {
       var st = eth.getStatus ? eth.getStatus() : null;
       return st && st.phylink ? +(st.phylink != 'down') : -1;
@@ -37,9 +37,9 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     if (!o.w5500) return -1;
     var r = o.spi.send([0, 46, 0, 0], o.cs);
     return r && r.length == 4 ? r[3] & 1 : -1;
-  }
+  };
   /** Every `poll` ms while generation g lasts: follow the cable; bring the link up when it is in and the link is new (0) or was lost (8). */
-  function watch(g: number) {
+  var watch = function (g: number) {
     if (g != gen) return;
     var l = phy();
     if (l == 0 && link != 8) {
@@ -47,9 +47,9 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
       tell(8);
     } else if (l != 0 && link % 8 == 0) start(g);
     setTimeout(function () { watch(g); }, o.poll);
-  }
+  };
   /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
-  function start(g: number) {
+  var start = function (g: number) {
     if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(7);
     tell(4);
     var s = cfg.staticconfig;
@@ -62,7 +62,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
       ip = { address: i.ip, netmask: i.subnet, gateway: i.gateway };
       tell(1);
     }, 0);
-  }
+  };
   return {
     up: function (nii, c, r) {
       var g = ++gen;
