@@ -11,7 +11,7 @@ import { UserError } from '../host/cli-error';
 import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, TERSER } from './config';
+import { rollupConfig, usesExtended, TERSER } from './config';
 import { estimate, type SizeEstimate } from './size';
 
 export interface BuildOptions extends EntryOptions {
@@ -40,9 +40,9 @@ export interface BuildResult {
 export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   const board = loadBoard(o.board);
   const app = appSource(o.app).replace(/\s+$/, '') + '\n';
-  const entry = entrySource(board, o);
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(app) });
   const warnings: string[] = [];
-  const cfg = rollupConfig(entry, app, { minify: o.minify });
+  const cfg = rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis) });
   let code: string;
   try {
     const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });
@@ -80,6 +80,7 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
 export function cliConfig(env: { [k: string]: string | undefined }) {
   if (!env.BOARD || !env.APP) throw new UserError('rollup -c needs --environment BOARD:<board>,APP:<app.js>[,IP:192.168.77.N]', 'ERR_BAD_OPTION');
   const board = loadBoard(env.BOARD);
-  const cfg = rollupConfig(entrySource(board, { lan: env.LAN, ip: env.IP }), appSource(env.APP).replace(/\s+$/, '') + '\n');
+  const app = appSource(env.APP).replace(/\s+$/, '') + '\n';
+  const cfg = rollupConfig(entrySource(board, { lan: env.LAN, ip: env.IP, statics: usesExtended(app) }), app, { niis: Object.keys(board.niis) });
   return { ...cfg, output: { ...cfg.output, file: env.OUT || 'out/bundle.js' } };
 }

@@ -14,6 +14,7 @@ import * as acorn from 'acorn';
 import { simple as walk } from 'acorn-walk';
 import { ROOT } from './boards';
 import { STATES, SEND_ERRORS } from '../firmware/constants';
+import { TYPES, BY_NII } from '../firmware/niis';
 
 /** The id of the generated entry module. */
 export const ENTRY_ID = '\0espimp-entry';
@@ -141,7 +142,13 @@ export const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
 /** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
 const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\n');
 
-/** firmware/extended.ts replaced by one that finds no extended config: used when the app never names `wificonfig` or `staticconfig`. */
+/** True when app source `app` may give imp.net.open an extended config: it names `wificonfig` or `staticconfig`, or the scan cannot narrow what it uses (usesAll). */
+export function usesExtended(app: string): boolean {
+  const n = appNames(app);
+  return usesAll(n) || n!.values.some((v) => v === 'wificonfig' || v === 'staticconfig');
+}
+
+/** firmware/extended.ts replaced by one that finds no extended config: used when the app never names `wificonfig` or `staticconfig` (usesExtended). */
 const extendedStub = () => stubModule('extended.ts', 'export var extended = function () { return null; };\n');
 
 /** firmware/timers.ts replaced by a stub adding nothing to `imp`: used when the app never names IMP_TIMERS. */
@@ -155,6 +162,12 @@ const timersStub = () => stubModule('timers.ts', 'export function impTimers() { 
 function constantsPrune(names: string[]): Plugin {
   const pick = (all: { [name: string]: number }) => JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => names.includes(k))));
   return stubModule('constants.ts', `export var STATES = ${pick(STATES)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS)};\n`);
+}
+
+/** firmware/niis.ts with the entries of the board's NIIs `niis` only: no other interface can be opened there. */
+function niisPrune(niis: string[]): Plugin {
+  const pick = (all: { [nii: string]: unknown }) => JSON.stringify(Object.fromEntries(niis.map((n) => [n, all[n]])));
+  return stubModule('niis.ts', `export var TYPES = ${pick(TYPES)};\nexport var HAS_CELL = ${niis.includes('cell0')};\nexport var BY_NII = ${pick(BY_NII)};\n`);
 }
 
 /** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
@@ -196,7 +209,7 @@ function virtualEntry(source: string): Plugin {
 }
 
 /** Rollup options for one bundle: `entry` is the generated entry source, `app` the app's JavaScript, appended after it. */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean } = {}): RollupOptions & { output: any } {
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis?: string[] } = {}): RollupOptions & { output: any } {
   const stub = !usesAgent(app), lean = !usesBlobMore(app), names = appNames(app);
   return {
     input: ENTRY_ID,
@@ -213,7 +226,8 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
       ...(usesAll(names) ? [] : [constantsPrune(names!.values)]),
       ...(usesAll(names) || names!.values.some((v) => IMP_TIMERS.includes(v)) ? [] : [timersStub()]),
       ...(usesAll(names) || names!.values.includes('stats') ? [] : [countersStub()]),
-      ...(usesAll(names) || names!.values.some((v) => v === 'wificonfig' || v === 'staticconfig') ? [] : [extendedStub()]),
+      ...(usesExtended(app) ? [] : [extendedStub()]),
+      ...(opts.niis ? [niisPrune(opts.niis)] : []),
       typescript({
         tsconfig: false,
         filterRoot: ROOT,

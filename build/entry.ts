@@ -7,18 +7,22 @@ import { toLoopback } from '../hal/loopback';
 import { UserError } from '../host/cli-error';
 import { ROOT, type Board } from './boards';
 
-/** Build-time choices beyond the board: the loopback LAN of the linux board. */
-export interface EntryOptions { lan?: string; ip?: string }
+/**
+ * Build-time choices beyond the board: the loopback LAN of the linux board, and `statics`:
+ * false when the app can never give a staticconfig (build/config.ts usesExtended), so the
+ * drivers' static-address code is left out.
+ */
+export interface EntryOptions { lan?: string; ip?: string; statics?: boolean }
 
 /** Where each driver lives and how its options are written from the board data. */
 const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
-  wifi: { file: 'hal/espruino/wifi.ts', factory: 'createWifiDriver', options: (b) => `{rbs:${b.recvBufferSize}}` },
+  wifi: { file: 'hal/espruino/wifi.ts', factory: 'createWifiDriver', options: (b, o) => `{rbs:${b.recvBufferSize},st:${o.statics !== false}}` },
   wiznet: { file: 'hal/espruino/wiznet.ts', factory: 'createWiznetDriver', options: wiznetOptions },
   linux: { file: 'hal/espruino/linux.ts', factory: 'createLinuxDriver', options: (b, o) => `{ip:${JSON.stringify(o.ip)},rbs:${b.recvBufferSize}}` },
 };
 
 /** WIZnet options: the SPI device and pins are written as Espruino globals (SPI2, B13, ...), checked first. */
-function wiznetOptions(b: Board, _o: EntryOptions): string {
+function wiznetOptions(b: Board, o: EntryOptions): string {
   const p = b.pins;
   const bad = (what: string) => new UserError(`boards/${b.name}.json: pins.${what}`, 'ERR_BAD_BOARD');
   if (typeof p.spi !== 'string' || !/^SPI[1-4]$/.test(p.spi)) throw bad('spi must be SPI1 .. SPI4');
@@ -27,7 +31,7 @@ function wiznetOptions(b: Board, _o: EntryOptions): string {
   }
   const poll = p.poll ?? 1000;
   if (typeof poll !== 'number' || !(poll >= 100)) throw bad('poll must be at least 100 (ms)');
-  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${poll},rbs:${b.recvBufferSize}}`;
+  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${poll},rbs:${b.recvBufferSize},st:${o.statics !== false}}`;
 }
 
 /** Check the build options against the board: --lan/--ip belong to the linux board, which needs them. */
@@ -55,7 +59,7 @@ export function entrySource(b: Board, o: EntryOptions): string {
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
     `var r = createRuntime(createEspruinoPlatform(), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
     // every runtime key becomes a global (Espruino's `global` object)
-    'for (var k in r) global[k] = r[k];',
+    'Object.assign(global, r);',
     '',
   ].join('\n');
 }

@@ -58,14 +58,13 @@ export class Blob {
   d: Uint8Array;
   /** Length in bytes. */
   n: number;
-  /** Read/write pointer, 0..n. */
-  p: number;
+  /** Read/write pointer, 0..n: 0 from the prototype (firmware/blob-more.ts, with the methods that move it) until moved. */
+  p!: number;
 
   /** `size` zero bytes (none if omitted), pointer 0. */
   constructor(size?: number) {
     this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(ok(size, 1 / 0));
     this.n = this.d.length;
-    this.p = 0;
   }
 
   /** Length in bytes. */

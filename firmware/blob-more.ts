@@ -42,8 +42,10 @@ var swap = function (b: Blob, k: number) {
   for (var i = 0; i + k <= b.n; i += k) b.d.subarray(i, i + k).reverse();
 };
 
-// Each method is documented on the Blob interface in firmware/blob-core.ts.
+// Each method is documented on the Blob interface in firmware/blob-core.ts. `p`: the pointer
+// every blob starts with (a write makes its own).
 Object.assign(Blob.prototype, {
+  p: 0,
   tell: function (this: Blob) {
     return this.p;
   },

@@ -12,8 +12,8 @@ export function counters(): Counters {
   return { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 };
 }
 
-/** Count one event `key` in a socket's counters `c` and in the device-wide `totals`. */
-export function count(c: Counters, totals: Counters, key: string) {
-  (c as any)[key]++;
+/** Count one event `key` in the counters `c` of socket `s` and in the device-wide `totals`. */
+export function count(s: { c: Counters }, totals: Counters, key: string) {
+  (s.c as any)[key]++;
   (totals as any)[key]++;
 }

@@ -11,7 +11,7 @@ export function setMessages(table: { [code: string]: string } | null) {
 
 /** Show a given value in a message: strings quoted, the rest by type or value. */
 export function shown(v: any): string {
-  return typeof v == 'string' ? JSON.stringify(v) : typeof v == 'object' && v ? typeof v : String(v);
+  return typeof v == 'string' ? JSON.stringify(v) : typeof v == 'object' && v ? typeof v : '' + v;
 }
 
 /** Throw an Error with code `'ERR_' + code` (callers say 'BAD_ARG': one prefix, not one per call site), saying what was given. */

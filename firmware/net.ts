@@ -12,11 +12,10 @@ import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
 import { stateOf, isDown } from './states';
 import { STATES } from './constants';
+import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, type Counters } from './counters';
 
-/** NII -> the interface type imp.net.info() reports; an app may name an NII by either. */
-var TYPES: { [nii: string]: string } = { wl0: 'wifi', eth0: 'ethernet', cell0: 'cell' };
 var CONFIG_KEY = 'espimp.net';
 
 /** The NII `name` stands for (an NII or its type), or undefined. */
@@ -27,6 +26,11 @@ var niiOf = function (name: any): string | undefined {
 
 var isInt = function (v: any, lo: number, hi: number): boolean {
   return typeof v == 'number' && v % 1 === 0 && v >= lo && v <= hi;
+};
+
+/** Throw ERR_SOCKET_CLOSED for a closed socket. */
+var live = function (s: { _open: boolean }) {
+  if (!s._open) fail('SOCKET_CLOSED');
 };
 
 var checkCallback = function (cb: any) {
@@ -58,7 +62,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, g = ++t._gen;
       t._ext = ext;
       t._set(0);
-      if ((t.nii == 'wl0' && !(cfg.wificonfig && cfg.wificonfig.ssid)) ||
+      if ((t.nii == 'wl0' && !(cfg.wificonfig || {} as any).ssid) ||
         t._drv.up(t.nii, cfg, function (link) { if (g == t._gen) t._set(link); }) < 0) t._set(7);
     }
     /** Take a driver link report. */
@@ -66,7 +70,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, s = stateOf(t.nii, link);
       if (s == t._state) return;
       t._state = s;
-      if (isDown(s) && t._ext) t._release();
+      if (isDown(t.nii, s) && t._ext) t._release();
       t._tell(s);
     }
     /** Call onstate(s) from the event loop, never from inside the caller. */
@@ -92,8 +96,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     /** interface.openudp(onreceive?, localPort?) */
     openudp(cb?: any, port?: any): Sock {
       var t = this, bind = port != null, s;
-      if (t.nii == 'cell0') fail('NOT_SUPPORTED', t.nii);
-      if (isDown(t._state)) fail('NOT_AVAILABLE', t._state);
+      if (HAS_CELL && t.nii == 'cell0') fail('NOT_SUPPORTED', t.nii);
+      if (isDown(t.nii, t._state)) fail('NOT_AVAILABLE', t._state);
       checkCallback(cb);
       if (bind && !isInt(port, 1024, 65535)) fail('BAD_PORT', port);
       if (bind && ports[port]) fail('PORT_IN_USE', port);
@@ -132,7 +136,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _good!: string;
     constructor(f: Iface, cb: any) {
       this.f = f;
-      this.cb = cb || null;
+      this.cb = cb;
     }
     /** Bind to `port` through the driver: true when bound. */
     _bind(port: number): boolean {
@@ -147,13 +151,10 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       for (var i = 16384, n = 8, q = Math.random() * 16384 | 0, p; i-- && n;) if (!ports[p = 49152 + ++q % 16384] && (n--, this._bind(p))) return true;
       return false;
     }
-    _live() {
-      if (!this._open) fail('SOCKET_CLOSED');
-    }
     /** udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited). */
     send(address: any, port: any, data: any): number {
       var t = this, f = t.f, q, bytes;
-      t._live();
+      live(t);
       if (!address || address !== t._good) {
         q = quad(address);
         if (!q || !isPrivate(q)) {
@@ -167,20 +168,20 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (bytes.length > 65507) fail('DATA_TOO_LONG', bytes.length);
       if (f._state != 1) return 1;
       if (!bucket.take(p.now())) {
-        count(t.c, totals, 'refused');
+        count(t, totals, 'refused');
         return 4;
       }
       if ((t.h < 0 && !t._bindEph()) || f._drv.send(t.h, address, port, bytes) < 0) {
-        count(t.c, totals, 'failed');
+        count(t, totals, 'failed');
         return 1;
       }
-      count(t.c, totals, 'sent');
-      if (bytes.length > 1460) count(t.c, totals, 'oversize');
+      count(t, totals, 'sent');
+      if (bytes.length > 1460) count(t, totals, 'oversize');
       return 0;
     }
     /** udpsocket.onreceive(cb): register, replace or (null) remove the handler. */
     onreceive(cb: any) {
-      this._live();
+      live(this);
       checkCallback(cb);
       this.cb = cb || null;
     }
@@ -207,8 +208,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _recv(data: Uint8Array, from: string, fromPort: number, to: string | null) {
       var t = this;
       if (!t._open) return;
-      count(t.c, totals, 'received');
-      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f.getiptable().ipv4.address || '0.0.0.0')) count(t.c, totals, 'dropped');
+      count(t, totals, 'received');
+      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f.getiptable().ipv4.address || '0.0.0.0')) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
         p.timer(0, function () { t._drain(); });
@@ -221,17 +222,17 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       while (t._open && (data = r.pop())) {
         cb = t.cb;
         if (!cb) {
-          count(t.c, totals, 'dropped');
+          count(t, totals, 'dropped');
           continue;
         }
         b = new Blob(0);
         b.d = data;
         b.n = data.length;
-        count(t.c, totals, 'delivered');
+        count(t, totals, 'delivered');
         try {
           cb(r.from, r.port, r.to, t._port, b);
         } catch (e: any) {
-          log('onreceive threw: ' + (e && e.message || e));
+          log('onreceive threw: ' + e);
         }
       }
     }
@@ -256,8 +257,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       }
       active = nii as string;
       f = ifaces[active] || (ifaces[active] = new Iface(active));
-      f.cb = onstate || null;
-      if (isDown(f._state)) f._start(cfg || s, !!cfg);
+      f.cb = onstate;
+      if (isDown(f.nii, f._state)) f._start(cfg || s, !!cfg);
       else f._tell(f._state);
       return f;
     },

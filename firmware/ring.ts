@@ -2,19 +2,6 @@
 // A record is a 12-byte header (from 4, to 4, from port 2, length 2) then the payload;
 // records wrap byte-wise around the end. A datagram that does not fit is refused whole.
 // Copies go through set/slice/subarray (native on Espruino and in V8), never byte loops.
-import { dotted } from './address';
-
-/** Write dotted quad `s` as 4 bytes at h[i..i+3]. */
-var quadTo = function (h: Uint8Array, i: number, s: string) {
-  for (var v = 0, j = 0, c; j < s.length; j++) {
-    c = s.charCodeAt(j) - 48;
-    if (c < 0) {
-      h[i++] = v;
-      v = 0;
-    } else v = v * 10 + c;
-  }
-  h[i] = v;
-};
 
 /** h[i..i+3] as one number (a cache key). */
 var key = function (h: Uint8Array, i: number): number {
@@ -24,8 +11,8 @@ var key = function (h: Uint8Array, i: number): number {
 export class Ring {
   b: Uint8Array;
   /** Head index and bytes queued. */
-  r = 0;
-  n = 0;
+  r!: number;
+  n!: number;
   /** The last popped datagram's sender, sender port and destination (unset until a pop). */
   from!: string;
   port!: number;
@@ -39,6 +26,7 @@ export class Ring {
   _tk!: number;
   constructor(size: number) {
     this.b = new Uint8Array(size);
+    this.clear();
   }
   /** Append u at the tail, wrapping around the end. */
   _put(u: Uint8Array) {
@@ -67,8 +55,9 @@ export class Ring {
   push(data: Uint8Array, from: string, port: number, to: string): boolean {
     var t = this, h = t.h, len = data.length;
     if (len + 12 > t.b.length - t.n) return false;
-    if (from !== t._f) quadTo(h, 0, t._f = from);
-    if (to !== t._t) quadTo(h, 4, t._t = to);
+    // address bytes are parsed again only when the addresses change
+    if (from !== t._f) h.set((t._f = from).split('.').map(Number));
+    if (to !== t._t) h.set((t._t = to).split('.').map(Number), 4);
     h[8] = port >> 8;
     h[9] = port;
     h[10] = len >> 8;
@@ -79,21 +68,14 @@ export class Ring {
   }
   /** Take the oldest datagram out: its payload (a copy), with from/port/to set; null when empty. */
   pop(): Uint8Array | null {
-    var t = this, b = t.b, a = t.r, h = b;
+    var t = this, h;
     if (!t.n) return null;
-    // a header across the end is gathered into a copy; else it is read in place
-    if (a + 12 > b.length) {
-      h = t._take(12);
-      a = 0;
-    } else {
-      t.r = (a + 12) % b.length;
-      t.n -= 12;
-    }
+    h = t._take(12);
     // the strings are rebuilt only when the addresses change
-    if (t._fk !== (t._fk = key(h, a))) t.from = dotted(h, a);
-    if (t._tk !== (t._tk = key(h, a + 4))) t.to = dotted(h, a + 4);
-    t.port = h[a + 8] << 8 | h[a + 9];
-    return t._take(h[a + 10] << 8 | h[a + 11]);
+    if (t._fk !== (t._fk = key(h, 0))) t.from = h.subarray(0, 4).join('.');
+    if (t._tk !== (t._tk = key(h, 4))) t.to = h.subarray(4, 8).join('.');
+    t.port = h[8] << 8 | h[9];
+    return t._take(h[10] << 8 | h[11]);
   }
   /** Forget everything queued. */
   clear() {

@@ -11,59 +11,57 @@ import type { OnDatagram } from '../contract';
 declare var E: any;
 declare function require(name: string): any;
 
-/** The endpoint half of a NetDriver, and the socket primitives under it. */
+/** The endpoint half of a NetDriver. */
 export interface Endpoints {
   open(nii: string, port: number, onmsg: OnDatagram): number;
   send(h: number, ip: string, port: number, data: Uint8Array): number;
   close(h: number): void;
-  /** A new socket, not bound, delivering to `onmsg`. */
-  make(onmsg: OnDatagram): any;
-  /** Send `data` from socket `s` (may be missing): 0, or -1. */
-  put(s: any, ip: string, port: number, data: Uint8Array): number;
 }
 
 /**
- * Endpoints whose sockets are created with recvBufferSize `rbs`. `from(ip)` gives the
- * sender address the app sees, or null to drop the datagram (default: ip as it is).
+ * A new socket, not bound, created with recvBufferSize `rbs`, delivering to `onmsg`; `from(ip)`
+ * gives the sender address the app sees, or null to drop the datagram (default: ip as it is).
  */
+export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: string) => string | null) {
+  var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
+  s.on('message', function (msg: string, info: any) {
+    var a = from ? from(info.address) : info.address;
+    if (a) onmsg(E.toUint8Array(msg), a, info.port, null);
+  });
+  return s;
+};
+
+/** Send `data` from socket `s` (may be missing): 0, or -1. */
+export var sendFrom = function (s: any, ip: string, port: number, data: Uint8Array) {
+  // E.toString gives undefined when it cannot allocate
+  var str = data.length ? E.toString(data) : '';
+  if (!s || typeof str != 'string') return -1;
+  try {
+    s.send(str, port, ip);
+    return 0;
+  } catch (e) {
+    return -1;
+  }
+};
+
+/** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
 export function createEndpoints(rbs: number, from?: (ip: string) => string | null): Endpoints {
   var socks: any[] = [];
-  var make = function (onmsg: OnDatagram) {
-    var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
-    s.on('message', function (msg: string, info: any) {
-      var a = from ? from(info.address) : info.address;
-      if (a) onmsg(E.toUint8Array(msg), a, info.port, null);
-    });
-    return s;
-  };
-  var put = function (s: any, ip: string, port: number, data: Uint8Array) {
-    // E.toString gives undefined when it cannot allocate
-    var str = data.length ? E.toString(data) : '';
-    if (!s || typeof str != 'string') return -1;
-    try {
-      s.send(str, port, ip);
-      return 0;
-    } catch (e) {
-      return -1;
-    }
-  };
   return {
     open: function (nii, port, onmsg) {
       try {
-        var s = make(onmsg);
+        var s = makeSocket(rbs, onmsg, from);
         s.bind(port);
         return socks.push(s) - 1;
       } catch (e) {
         return -1;
       }
     },
-    send: function (h, ip, port, data) { return put(socks[h], ip, port, data); },
+    send: function (h, ip, port, data) { return sendFrom(socks[h], ip, port, data); },
     close: function (h) {
       var s = socks[h];
       if (s) s.close();
       socks[h] = null;
     },
-    make: make,
-    put: put,
   };
 }

@@ -10,7 +10,7 @@
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
-import { createEndpoints } from './dgram';
+import { createEndpoints, makeSocket, sendFrom } from './dgram';
 import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
@@ -48,7 +48,7 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       var to = toLoopback(ip);
       if (!to) return -1;
       // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      return to == LOOPBACK_BROADCAST ? ep.put(ub[h] || (ub[h] = ep.make(rx[h])), to, port, data) : ep.send(h, to, port, data);
+      return to == LOOPBACK_BROADCAST ? sendFrom(ub[h] || (ub[h] = makeSocket(o.rbs, rx[h], fromLoopback)), to, port, data) : ep.send(h, to, port, data);
     },
     close: function (h) {
       ep.close(h);

@@ -18,7 +18,7 @@ export function createEspruinoPlatform(): Platform {
     timer: function (ms, cb) { return setTimeout(cb, ms); },
     // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
     cancel: function (id) { if (id != null) try { clearTimeout(id as any); } catch (e) { } },
-    write: function (line) { console.log(line); },
+    write: console.log,
     load: function (key) { return S.read(key); },
     save: function (key, value) { S.write(key, value); },
   };

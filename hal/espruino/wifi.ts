@@ -18,8 +18,8 @@ import { createEndpoints } from './dgram';
 
 declare function require(name: string): any;
 
-/** Driver options from the board file: recvBufferSize. */
-export interface WifiOptions { rbs: number }
+/** Driver options: recvBufferSize (board file); st: false when no staticconfig can come (the build leaves setIP out). */
+export interface WifiOptions { rbs: number; st: boolean }
 
 /** The Wi-Fi driver (one NII, wl0). */
 export function createWifiDriver(o: WifiOptions): NetDriver {
@@ -45,7 +45,7 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
   };
   /** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
   var join = function (g: number, cfg: LinkConfig) {
-    var c = cfg.wificonfig!, s = cfg.staticconfig;
+    var c = cfg.wificonfig!, s = o.st && cfg.staticconfig;
     tell(3);
     W.connect(c.ssid, { password: c.key }, function (err: any) {
       if (g != gen) return;

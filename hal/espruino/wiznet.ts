@@ -16,8 +16,8 @@ import { createEndpoints } from './dgram';
 
 declare function require(name: string): any;
 
-/** Driver options from the board file: SPI device and pins (Espruino objects), W5500 or not, poll ms, recvBufferSize. */
-export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: any; w5500: boolean; poll: number; rbs: number }
+/** Driver options from the board file: SPI device and pins (Espruino objects), W5500 or not, poll ms, recvBufferSize; st: false when no staticconfig can come (the build leaves the static setIP out). */
+export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: any; w5500: boolean; poll: number; rbs: number; st: boolean }
 
 /** The WIZnet driver (one NII, eth0). */
 export function createWiznetDriver(o: WiznetOptions): NetDriver {
@@ -52,7 +52,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   var start = function (g: number) {
     if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(7);
     tell(4);
-    var s = cfg.staticconfig;
+    var s = o.st && cfg.staticconfig;
     if (!s) tell(5);
     setTimeout(function () {
       if (g != gen) return;
