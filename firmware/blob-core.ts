@@ -63,7 +63,7 @@ export class Blob {
 
   /** `size` zero bytes (none if omitted), pointer 0. */
   constructor(size?: number) {
-    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(ok(size, 1 / 0));
+    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array((size | 0) !== size || size < 0 ? bad(size) : size);
     this.n = this.d.length;
   }
 

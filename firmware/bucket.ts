@@ -2,6 +2,8 @@
 // Time is whole milliseconds from the board clock; a clock that steps back or wraps
 // refills nothing and breaks nothing.
 
+import type { BoardSettings } from '../hal/contract';
+
 export class Bucket {
   /** Tokens (milli-packets). */
   t: number;
@@ -9,11 +11,11 @@ export class Bucket {
   _cap: number;
   _refill: number;
   _cost: number;
-  /** capacity and cost in milli-packets, refill in milli-packets per ms; starts full at time `now`. */
-  constructor(capacity: number, refill: number, cost: number, now: number) {
-    this._cap = this.t = capacity;
-    this._refill = refill;
-    this._cost = cost;
+  /** Board settings `b` (capacity and cost in milli-packets, refill in milli-packets per ms); starts full at time `now`. */
+  constructor(b: BoardSettings['bucket'], now: number) {
+    this._cap = this.t = b.capacity;
+    this._refill = b.refill;
+    this._cost = b.cost;
     this._last = now;
   }
   /** Take one packet's tokens at time `now`: true if there were enough. */

@@ -39,7 +39,7 @@ var checkCallback = function (cb: any) {
 
 /** The imp.net object of one device: open, info, stats and the state constants. */
 export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings, log: (line: string) => void) {
-  var b = board.bucket, bucket = new Bucket(b.capacity, b.refill, b.cost, p.now());
+  var bucket = new Bucket(board.bucket, p.now());
   var ifaces: { [nii: string]: Iface } = {}, ports: { [port: number]: boolean } = {}, totals = counters(), active = '';
 
   /** An interface object, as imp.net.open returns it. */

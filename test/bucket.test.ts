@@ -24,7 +24,7 @@ bound('random schedules over 30 days: accepted <= 100 + floor(25T/1000) for ever
   for (const seed of [1, 2, 3, 4]) {
     const rnd = prng(seed);
     const start = Math.floor(rnd() * 1e9);
-    const b = new Bucket(CAP, REFILL, COST, start);
+    const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, start);
     let model = CAP, last = start, now = start, ok = 0;
     const take = () => {
       events++;
@@ -56,7 +56,7 @@ bound('a steady sender every 40 ms is never refused over 30 days (from full, and
   const rnd = prng(99);
   for (const drainFirst of [false, true]) {
     const start = 1000;
-    const b = new Bucket(CAP, REFILL, COST, start);
+    const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, start);
     let now = start + Math.floor(rnd() * 40);
     if (drainFirst) for (let i = 0; i < 100; i++) assert.ok(b.take(now));
     const end = start + DAYS30;
@@ -69,7 +69,7 @@ bound('a steady sender every 40 ms is never refused over 30 days (from full, and
 
 bound('a sender with jittered intervals >= 40 ms is never refused over 30 days', () => {
   const rnd = prng(7);
-  const b = new Bucket(CAP, REFILL, COST, 0);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 0);
   for (let i = 0; i < 100; i++) b.take(0);
   let now = 0, refused = 0, n = 0;
   while (now < DAYS30) {
@@ -84,7 +84,7 @@ bound('a sender with jittered intervals >= 40 ms is never refused over 30 days',
 const exact = suite('bucket: exact refill');
 
 exact('starts full: 100 at once, the 101st refused; 39 ms gives nothing, 40 ms one packet, 80 ms two', () => {
-  const b = new Bucket(CAP, REFILL, COST, 5000);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 5000);
   for (let i = 0; i < 100; i++) assert.ok(b.take(5000));
   assert.not.ok(b.take(5000));
   assert.not.ok(b.take(5039));
@@ -96,7 +96,7 @@ exact('starts full: 100 at once, the 101st refused; 39 ms gives nothing, 40 ms o
 });
 
 exact('refused attempts lose no partial refill (20 ms + 20 ms = one packet)', () => {
-  const b = new Bucket(CAP, REFILL, COST, 0);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 0);
   for (let i = 0; i < 100; i++) b.take(0);
   assert.not.ok(b.take(20));
   assert.is(b.t, 500);
@@ -105,12 +105,12 @@ exact('refused attempts lose no partial refill (20 ms + 20 ms = one packet)', ()
 });
 
 exact('refill stops at capacity: a long idle gap gives back 100, not more', () => {
-  const b = new Bucket(CAP, REFILL, COST, 0);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 0);
   for (let i = 0; i < 100; i++) b.take(0);
   let ok = 0;
   for (let i = 0; i < 300; i++) if (b.take(10 * DAY)) ok++;
   assert.is(ok, 100);
-  const c = new Bucket(CAP, REFILL, COST, 0);
+  const c = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 0);
   c.take(0);
   assert.ok(c.take(39) && c.t === CAP - 2 * COST + 39 * REFILL);
   assert.ok(c.take(4000) && c.t === CAP - COST, 'refilled to the top, then one taken');
@@ -119,7 +119,7 @@ exact('refill stops at capacity: a long idle gap gives back 100, not more', () =
 const clock = suite('bucket: clocks that step back or wrap');
 
 clock('a clock stepping backwards refills nothing; time then counts from the new reading', () => {
-  const b = new Bucket(CAP, REFILL, COST, 1_000_000);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, 1_000_000);
   for (let i = 0; i < 100; i++) b.take(1_000_000);
   assert.not.ok(b.take(400_000), 'stepped back 600 s: nothing');
   assert.ok(sane(b) && b.t === 0);
@@ -132,7 +132,7 @@ clock('a clock stepping backwards refills nothing; time then counts from the new
 
 clock('a 32-bit wrap (2^32 -> 0) refills nothing and breaks nothing', () => {
   const top = 2 ** 32;
-  const b = new Bucket(CAP, REFILL, COST, top - 1000);
+  const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, top - 1000);
   for (let i = 0; i < 100; i++) b.take(top - 1);
   assert.not.ok(b.take(0));
   assert.not.ok(b.take(39));
@@ -144,7 +144,7 @@ clock('random forward/backward/wrapping clocks: never NaN, negative or extra tok
   const rnd = prng(5);
   for (let run = 0; run < 50; run++) {
     let now = Math.floor(rnd() * 2 ** 32);
-    const b = new Bucket(CAP, REFILL, COST, now);
+    const b = new Bucket({ capacity: CAP, refill: REFILL, cost: COST }, now);
     let forward = 0, ok = 0;
     for (let i = 0; i < 20_000; i++) {
       const r = rnd();

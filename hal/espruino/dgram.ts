@@ -45,7 +45,7 @@ export var sendFrom = function (s: any, ip: string, port: number, data: Uint8Arr
 };
 
 /** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
-export function createEndpoints(rbs: number, from?: (ip: string) => string | null): Endpoints {
+export var createEndpoints = function (rbs: number, from?: (ip: string) => string | null): Endpoints {
   var socks: any[] = [];
   return {
     open: function (nii, port, onmsg) {
@@ -64,4 +64,4 @@ export function createEndpoints(rbs: number, from?: (ip: string) => string | nul
       socks[h] = null;
     },
   };
-}
+};
