@@ -23,11 +23,6 @@ export var isPrivate = function (q: number[]): boolean {
   return q[0] == 10 || (q[0] == 172 && q[1] > 15 && q[1] < 32) || (q[0] == 192 && q[1] == 168) || q.join() == '255,255,255,255';
 };
 
-/** The dotted quad of 4 bytes at `at` in `u8`. */
-export var dotted = function (u8: Uint8Array, at: number): string {
-  return u8[at] + '.' + u8[at + 1] + '.' + u8[at + 2] + '.' + u8[at + 3];
-};
-
 /** The broadcast address of dotted quads address/netmask, or undefined when either is not one. */
 export var broadcastOf = function (address: any, netmask: any): string | undefined {
   var q = quad(address), m = quad(netmask);

@@ -9,7 +9,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import ipaddr from 'ipaddr.js';
-import { quad, isPrivate, dotted } from '../firmware/address';
+import { quad, isPrivate } from '../firmware/address';
 import { prng } from '../hal/mock/prng';
 
 
@@ -129,11 +129,6 @@ priv('agrees with ipaddr.js over 200 000 random quads, biased to the interesting
   assert.ok(privates > 20_000 && privates < 180_000);
 });
 
-priv('dotted() reads four bytes back as a quad', () => {
-  const u8 = new Uint8Array([9, 192, 168, 0, 255, 7]);
-  assert.is(dotted(u8, 1), '192.168.0.255');
-  assert.is(dotted(u8, 0), '9.192.168.0');
-});
 
 diff.run();
 priv.run();

@@ -138,6 +138,11 @@ Bundles('the globals are installed before the app\'s first line, and the app\'s 
   for (const name of ['function dataReceived(', 'function interfaceHandler(', 'udpsocket=null']) assert.ok(rest.includes(name), name);
 });
 
+Bundles('the size target: the runtime with the echo example is at most 8 KB for espruino-wifi', async () => {
+  const r = await build('espruino-wifi', APPS[0]);
+  assert.ok(r.code.length <= 8192, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);
+});
+
 Bundles('the size table adds up and follows the documented model', async () => {
   for (const board of listBoards()) {
     const r = await build(board, APPS[1]);
