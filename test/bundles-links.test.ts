@@ -99,6 +99,23 @@ for (const board of ['esp32', 'esp8266', 'espruino-wifi']) {
   });
 }
 
+for (const board of ['esp8266', 'espruino-wifi']) {
+  Wifi(`${board}: a static address skips DHCP (JOINING, then CONNECTED)`, async () => {
+    const { lan, env, states } = await start(board, { globals: { STATIC_IP: '192.168.77.42' } });
+    lan.run(5000);
+    assert.equal(states(), [0, 101, 1]);
+    assert.is(env.context.iface.getiptable().ipv4.address, '192.168.77.42');
+    env.close();
+  });
+}
+
+Wifi('esp32: no Wifi.setIP, so a static address ends in WIFI_STOPPED_UNHAPPY', async () => {
+  const { lan, env, states } = await start('esp32', { globals: { STATIC_IP: '192.168.77.42' } });
+  lan.run(5000);
+  assert.equal(states(), [0, 101, 106]);
+  env.close();
+});
+
 Wifi('espruino-wifi: getIP gives no netmask, so the iptable has the address alone', async () => {
   const { lan, env } = await start('espruino-wifi');
   lan.run(5000);

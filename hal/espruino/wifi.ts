@@ -3,7 +3,7 @@
 //    'disconnected' event. getIP(cb) calls cb(null, {ip, netmask, gw, mac}). No setIP.
 //  - ESP8266: connect calls back with an error on a wrong key, not at all while the AP is
 //    missing (the SDK retries; 'disconnected' tells). getIP(cb) calls cb({ip, netmask, gw, mac})
-//    with ONE argument. setIP({ip, gw, netmask}) exists.
+//    with ONE argument. setIP({ip, gw, netmask}, cb) exists and calls cb({success: true}).
 //  - Espruino WiFi (an ESP8266 on AT commands, module built in as "Wifi"): connect calls back
 //    with null or an error; getIP(cb) calls cb(err, {ip, mac}): no netmask, so the netmask and
 //    broadcast stay unknown (left out of getiptable()); setIP exists.
@@ -56,7 +56,8 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
       }
       if (!W.setIP) return tell(7);
       W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
-        if (g == gen) e ? tell(7) : address(g);
+        // an error, or ESP8266's {success: false}; ESP8266 reports success as {success: true}
+        if (g == gen) e && !e.success ? tell(7) : address(g);
       });
     });
   };
