@@ -5,7 +5,11 @@
 /** NII -> the interface type imp.net.info() reports; an app may name an NII by either. */
 export var TYPES: { [nii: string]: string } = { wl0: 'wifi', eth0: 'ethernet', cell0: 'cell' };
 
-/** A cellular NII may exist (it carries no UDP: openudp throws ERR_NOT_SUPPORTED). */
+/**
+ * A cellular NII may exist (it carries no UDP: openudp throws ERR_NOT_SUPPORTED). A constant,
+ * not derived from TYPES, so that the build's `false` for boards without cell0 lets terser
+ * drop the check.
+ */
 export var HAS_CELL = true;
 
 /** Per NII, the impOS states of link reports 2..8 (hal/contract.ts). */
