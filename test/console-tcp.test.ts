@@ -22,17 +22,30 @@ class TcpBoard {
   readonly dev = new FakeEspruino(APP);
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
+  private accepts: (() => void)[] = [];
+  /** Connections this server has accepted so far. */
+  accepted = 0;
   port = 0;
   async listen() {
     this.server = net.createServer((s) => {
       this.sockets.add(s);
       this.dev.out = (x) => s.write(x);
+      this.accepted++;
+      this.accepts.splice(0).forEach((f) => f());
       s.on('data', (d) => this.dev.type(d.toString('utf8')));
       s.on('error', () => {});
       s.on('close', () => { this.sockets.delete(s); if (this.sockets.size === 0) this.dev.out = null; });
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', () => resolve()));
     this.port = (this.server.address() as net.AddressInfo).port;
+  }
+  /**
+   * Resolves once `n` connections have been accepted here. The console prints "connected"
+   * when its side of the connection is up, which can be before this server has run its
+   * accept callback; board output before then has no wire to go to.
+   */
+  async connections(n: number) {
+    while (this.accepted < n) await new Promise<void>((resolve) => this.accepts.push(resolve));
   }
   async close() {
     for (const s of this.sockets) s.destroy();
@@ -54,6 +67,7 @@ tcp('logs and agent messages flow; the board goes away and comes back on the sam
   const con = espimp(['console', '--port', `tcp://127.0.0.1:${board.port}`, '--agent', agentModule(), '--color']);
   try {
     await con.out.until(/--- connected to tcp:\/\/127\.0\.0\.1:/);
+    await board.connections(1);
     board.dev.rt.server.log('telnet hello');
     board.dev.rt.server.error('telnet trouble');
     board.dev.rt.agent.send('reading', { seq: 1 });
@@ -66,6 +80,7 @@ tcp('logs and agent messages flow; the board goes away and comes back on the sam
     await con.out.until(/--- lost tcp:/);
     await board.listen();
     await con.out.until(/--- connected to tcp:/, 2);
+    await board.connections(2);
     board.dev.rt.agent.send('reading', { seq: 2 });
     await con.out.until(/ack 2\n/);
     assert.equal(board.dev.rt.agent.stats(), { sent: 2, received: 2, unhandled: 0, bad: 0 });
@@ -91,6 +106,7 @@ tcp('a terminal on stdin: keys reach the REPL, agent lines wait for a half-typed
   const out = new Watch(child.stdout!);
   try {
     await out.until(/--- connected to /);
+    await board.connections(1);
     child.stdin!.write('1+2\r');
     await out.until(/\] =3\r?\n/);
     assert.equal(board.dev.typed, [{ line: '1+2', echoOff: false }], 'the keys went to the REPL as typed');
