@@ -26,8 +26,8 @@ export class FakeEspruino {
   readonly typed: TypedLine[] = [];
   /** Ctrl-C bytes received. */
   ctrlC = 0;
-  /** Where the board's output goes (the wire); null while unplugged. */
-  out: ((s: string) => void) | null = null;
+  private wire: ((s: string) => void) | null = null;
+  private watchers: { test: () => boolean; done: () => void }[] = [];
   private input = '';
   private echoOff = false;
   private prompt = false;
@@ -38,6 +38,23 @@ export class FakeEspruino {
     this.board = boot(this.lan, 1, { niis: { eth0: 'mock' } });
     this.board.dev.echo = (line) => this.print(line);
     this.ctx = startApp(app, 'app.js', this.board.rt, this.board.dev.platform, { agentrx: this.board.rt.agentrx });
+  }
+
+  /** Where the board's output goes (the wire); null while unplugged. */
+  get out() { return this.wire; }
+  set out(f: ((s: string) => void) | null) { this.wire = f; this.changed(); }
+
+  /** Resolves once `test()` holds; checked after every chunk typed and every plug or unplug. */
+  when(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`the board never saw: ${test}`)), GUARD_MS);
+      this.watchers.push({ test, done: () => { clearTimeout(t); resolve(); } });
+    });
+  }
+
+  private changed() {
+    this.watchers = this.watchers.filter((w) => { if (w.test()) { w.done(); return false; } return true; });
   }
 
   /** The runtime's globals (server, agent, ...). */
@@ -62,6 +79,7 @@ export class FakeEspruino {
       else if (c === '\x08' || c === '\x7f') { if (this.input) { this.input = this.input.slice(0, -1); this.echo('\x08 \x08'); } }
       else if (c >= ' ') { this.input += c; this.echo(c); }
     }
+    this.changed();
   }
 
   private enter() {
@@ -85,7 +103,7 @@ export class FakeEspruino {
   }
 
   private send(s: string) {
-    if (this.out) this.out(s);
+    if (this.wire) this.wire(s);
   }
 }
 

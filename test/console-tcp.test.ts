@@ -130,6 +130,7 @@ tcp('a terminal on stdin: keys reach the REPL, agent lines wait for a half-typed
     await out.until(/Ctrl-C again to leave/);
     child.stdin!.write('\x03');
     assert.is(await exited(child), 0);
+    await board.dev.when(() => board.dev.out === null);
     assert.is(board.dev.ctrlC, 1, 'the first Ctrl-C reached the board, the second did not');
   } finally {
     child.kill('SIGKILL');
