@@ -111,8 +111,8 @@ const Linux = suite('linux bundles on real loopback sockets');
 // Each Linux-port device gets its own loopback address (the env's `address`), as if it were
 // its own machine: Espruino binds 0.0.0.0, which on one machine shared with other tests'
 // sockets would collide. Ports: the examples' own (2001) on addresses nothing else uses,
-// and SENSOR_PORT moved to 45705/45706.
-const PORT = 45705;
+// and SENSOR_PORT moved to 25705/25706.
+const PORT = 25705;
 const tmp = mkdtempSync(join(tmpdir(), 'espimp-bundles-'));
 
 /** A plain Node UDP socket at 127.77.0.`host`. */

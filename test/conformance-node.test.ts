@@ -4,5 +4,5 @@
 import { conformance } from './conformance/suite';
 import { nodeFixture } from './conformance/fixtures';
 
-conformance('node eth0', () => nodeFixture({ hosts: [21, 22, 23], base: 41000, nii: 'eth0' })).run();
-conformance('node wl0', () => nodeFixture({ hosts: [21, 22, 23], base: 41000, nii: 'wl0' })).run();
+conformance('node eth0', () => nodeFixture({ hosts: [21, 22, 23], base: 21000, nii: 'eth0' })).run();
+conformance('node wl0', () => nodeFixture({ hosts: [21, 22, 23], base: 21000, nii: 'wl0' })).run();

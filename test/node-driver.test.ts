@@ -2,7 +2,7 @@
 // The node driver beyond the conformance suite: the loopback mapping, refusing destinations
 // outside the virtual LAN, peers that are not espimp, a port held by another socket, the
 // real-LAN mode (on an injected loopback-only interface: TTL 1, SO_BROADCAST, exact
-// toAddress), and the host platform. Hosts 127.77.0.31-39, ports 42000-42099: this file's own.
+// toAddress), and the host platform. Hosts 127.77.0.31-39, ports 22000-22099: this file's own.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
@@ -57,15 +57,15 @@ mapping('virtual hosts and broadcasts map onto loopback; everything else is refu
 const loop = suite('node driver: loopback LAN');
 
 loop('every socket is bound to a 127.x address', async () => {
-  const fx = nodeFixture({ hosts: [31], base: 42000 });
+  const fx = nodeFixture({ hosts: [31], base: 22000 });
   try {
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0' });
     await fx.until(() => f.getstate() === 1, 'connected');
-    f.openudp(null, 42000);
-    f.openudp(null).send('192.168.77.32', 42001, 'x');
+    f.openudp(null, 22000);
+    f.openudp(null).send('192.168.77.32', 22001, 'x');
     const bound = fx.drivers[0].bound();
     assert.is(bound.length, 4, bound.join(' '));
-    assert.equal(bound.slice(0, 2), ['127.77.0.31:42000', '127.255.255.255:42000']);
+    assert.equal(bound.slice(0, 2), ['127.77.0.31:22000', '127.255.255.255:22000']);
     assert.match(bound[2], /^127\.77\.0\.31:(49|5|6)\d+$/);
     for (const b of bound) assert.ok(b.startsWith('127.'), b);
   } finally {
@@ -74,11 +74,11 @@ loop('every socket is bound to a 127.x address', async () => {
 });
 
 loop('a destination outside the virtual LAN is refused (send returns 1) and nothing is sent', async () => {
-  const fx = nodeFixture({ hosts: [31], base: 42000 });
+  const fx = nodeFixture({ hosts: [31], base: 22000 });
   try {
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0' });
     await fx.until(() => f.getstate() === 1, 'connected');
-    const s = f.openudp(null, 42002);
+    const s = f.openudp(null, 22002);
     const d = fx.drivers[0];
     for (const ip of ['10.0.0.1', '192.168.1.5', '172.16.0.1', '192.168.77.0']) {
       assert.is(s.send(ip, 9, 'must not leave'), 1, ip);
@@ -96,29 +96,29 @@ loop('a destination outside the virtual LAN is refused (send returns 1) and noth
 });
 
 loop('a peer that is not espimp, bound to 127.77.0.9, talks to the device as 192.168.77.9', async () => {
-  const fx = nodeFixture({ hosts: [31], base: 42000 });
+  const fx = nodeFixture({ hosts: [31], base: 22000 });
   const w = eventWaiter();
-  const p = await peer('127.77.0.9', 42010);
-  const outsider = await peer('127.0.0.1', 42011);
+  const p = await peer('127.77.0.9', 22010);
+  const outsider = await peer('127.0.0.1', 22011);
   listenAll(p, w);
   try {
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0' });
     await fx.until(() => f.getstate() === 1, 'connected');
     const box: Received[] = [];
-    const s = f.openudp(recorder(box), 42012);
-    p.send(Buffer.from([0, 1, 2, 255]), 42012, '127.77.0.31');
+    const s = f.openudp(recorder(box), 22012);
+    p.send(Buffer.from([0, 1, 2, 255]), 22012, '127.77.0.31');
     await fx.until(() => box.length === 1, 'the peer datagram');
-    assert.equal(box[0], { from: '192.168.77.9', fromPort: 42010, to: '192.168.77.31', toPort: 42012, bytes: [0, 1, 2, 255] });
-    assert.is(s.send('192.168.77.9', 42010, 'reply'), 0);
+    assert.equal(box[0], { from: '192.168.77.9', fromPort: 22010, to: '192.168.77.31', toPort: 22012, bytes: [0, 1, 2, 255] });
+    assert.is(s.send('192.168.77.9', 22010, 'reply'), 0);
     await w.until(() => p.got.length === 1, 'the reply at the peer');
-    assert.equal(p.got[0], { data: Buffer.from('reply'), from: '127.77.0.31', port: 42012 });
+    assert.equal(p.got[0], { data: Buffer.from('reply'), from: '127.77.0.31', port: 22012 });
     p.setBroadcast(true);
-    p.send('to all', 42012, LOOPBACK_BROADCAST);
+    p.send('to all', 22012, LOOPBACK_BROADCAST);
     await fx.until(() => box.length === 2, 'the peer broadcast');
-    assert.equal(box[1], { from: '192.168.77.9', fromPort: 42010, to: '192.168.77.255', toPort: 42012, bytes: [...Buffer.from('to all')] });
+    assert.equal(box[1], { from: '192.168.77.9', fromPort: 22010, to: '192.168.77.255', toPort: 22012, bytes: [...Buffer.from('to all')] });
     const ignored = fx.drivers[0].counters.ignored;
-    outsider.send('from outside the virtual LAN', 42012, '127.77.0.31');
-    p.send('fence', 42012, '127.77.0.31');
+    outsider.send('from outside the virtual LAN', 22012, '127.77.0.31');
+    p.send('fence', 22012, '127.77.0.31');
     await fx.until(() => box.length === 3, 'the fence');
     assert.is(Buffer.from(box[2].bytes).toString(), 'fence', 'the outsider datagram was not delivered');
     assert.is(fx.drivers[0].counters.ignored, ignored + 1, 'it was counted as ignored');
@@ -130,21 +130,21 @@ loop('a peer that is not espimp, bound to 127.77.0.9, talks to the device as 192
 });
 
 loop('a port another process holds: openudp throws ERR_PORT_IN_USE at once, onfault says where', async () => {
-  const fx = nodeFixture({ hosts: [33], base: 42000 });
-  const blocker = await peer('127.77.0.33', 42020);
-  const shared = await peer('127.255.255.255', 42022);
+  const fx = nodeFixture({ hosts: [33], base: 22000 });
+  const blocker = await peer('127.77.0.33', 22020);
+  const shared = await peer('127.255.255.255', 22022);
   try {
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0' });
     await fx.until(() => f.getstate() === 1, 'connected');
-    assert.throws(() => f.openudp(null, 42020), (e: any) => e.code === 'ERR_PORT_IN_USE');
-    assert.equal(fx.faults(), ['192.168.77.33: ERR_PORT_IN_USE port 42020 is already in use on 127.77.0.33']);
-    assert.throws(() => f.openudp(null, 42022), (e: any) => e.code === 'ERR_PORT_IN_USE', 'the broadcast address is held without SO_REUSEADDR');
-    assert.is(fx.faults()[1], '192.168.77.33: ERR_PORT_IN_USE port 42022 is already in use on 127.255.255.255');
+    assert.throws(() => f.openudp(null, 22020), (e: any) => e.code === 'ERR_PORT_IN_USE');
+    assert.equal(fx.faults(), ['192.168.77.33: ERR_PORT_IN_USE port 22020 is already in use on 127.77.0.33']);
+    assert.throws(() => f.openudp(null, 22022), (e: any) => e.code === 'ERR_PORT_IN_USE', 'the broadcast address is held without SO_REUSEADDR');
+    assert.is(fx.faults()[1], '192.168.77.33: ERR_PORT_IN_USE port 22022 is already in use on 127.255.255.255');
     assert.equal(fx.drivers[0].bound(), [], 'a failed open leaves no socket bound');
-    const s = f.openudp(null, 42021);
-    assert.equal(fx.drivers[0].bound(), ['127.77.0.33:42021', '127.255.255.255:42021']);
+    const s = f.openudp(null, 22021);
+    assert.equal(fx.drivers[0].bound(), ['127.77.0.33:22021', '127.255.255.255:22021']);
     await new Promise<void>((r) => blocker.close(r));
-    const again = f.openudp(null, 42020);
+    const again = f.openudp(null, 22020);
     assert.ok(again.isopen() && s.isopen());
   } finally {
     fx.close();
@@ -153,17 +153,17 @@ loop('a port another process holds: openudp throws ERR_PORT_IN_USE at once, onfa
 });
 
 loop('link states: static config, an address outside the LAN, shutdown frees every port', async () => {
-  const fx = nodeFixture({ hosts: [35], base: 42000 });
+  const fx = nodeFixture({ hosts: [35], base: 22000 });
   try {
     const seen: number[] = [];
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0', staticconfig: { ip: '192.168.77.36' } }, (s: number) => seen.push(s));
     await fx.until(() => seen[seen.length - 1] === 1, 'connected');
     assert.equal(seen, [0, 200, 1], 'no DHCP step with a static address');
     assert.is(f.getiptable().ipv4.address, '192.168.77.36');
-    f.openudp(null, 42030);
-    assert.equal(fx.drivers[0].bound(), ['127.77.0.36:42030', '127.255.255.255:42030']);
+    f.openudp(null, 22030);
+    assert.equal(fx.drivers[0].bound(), ['127.77.0.36:22030', '127.255.255.255:22030']);
     fx.drivers[0].shutdown();
-    const again = await peer('127.77.0.36', 42030);
+    const again = await peer('127.77.0.36', 22030);
     again.close();
     const bad: number[] = [];
     fx.devices[0].rt.imp.net.open({ interface: 'wl0', wificonfig: { ssid: 'x' }, staticconfig: { ip: '10.1.2.3' } }, (s: number) => bad.push(s));
@@ -187,26 +187,26 @@ real('binds the unicast, subnet-broadcast and limited-broadcast sockets; toAddre
   const d = createNodeDriver({ lan: 'real', interfaces: LO_ONLY, onfault: (c, m) => faults.push(c + ' ' + m) });
   const links: number[] = [];
   const got: [string, string, number, string | null][] = [];
-  const p = await peer('127.0.0.1', 42040);
+  const p = await peer('127.0.0.1', 22040);
   try {
     assert.is(d.up('eth0', {}, (l) => { links.push(l); w.pulse(); }), 0);
     assert.equal(links, [], 'reports come later');
     await w.until(() => links[links.length - 1] === 1, 'link 1');
     assert.equal(links, [4, 5, 1]);
     assert.equal(d.addr('eth0'), { address: '127.0.0.1', netmask: '255.0.0.0', broadcast: '127.255.255.255' });
-    const h = d.open('eth0', 42041, (data, from, port, to) => { got.push([Buffer.from(data as Uint8Array).toString(), from, port, to]); w.pulse(); });
+    const h = d.open('eth0', 22041, (data, from, port, to) => { got.push([Buffer.from(data as Uint8Array).toString(), from, port, to]); w.pulse(); });
     assert.ok(h >= 0);
-    assert.equal(d.bound(), ['127.0.0.1:42041', '127.255.255.255:42041', '255.255.255.255:42041']);
+    assert.equal(d.bound(), ['127.0.0.1:22041', '127.255.255.255:22041', '255.255.255.255:22041']);
     p.setBroadcast(true);
-    p.send('uni', 42041, '127.0.0.1');
+    p.send('uni', 22041, '127.0.0.1');
     await w.until(() => got.length === 1, 'unicast');
-    p.send('bcast', 42041, '127.255.255.255');
+    p.send('bcast', 22041, '127.255.255.255');
     await w.until(() => got.length === 2, 'broadcast');
-    assert.equal(got, [['uni', '127.0.0.1', 42040, '127.0.0.1'], ['bcast', '127.0.0.1', 42040, '127.255.255.255']]);
+    assert.equal(got, [['uni', '127.0.0.1', 22040, '127.0.0.1'], ['bcast', '127.0.0.1', 22040, '127.255.255.255']]);
     // SO_BROADCAST is set: a send to the (loopback) broadcast address is accepted by the kernel.
-    const bl = await peer('127.255.255.255', 42042, true);
+    const bl = await peer('127.255.255.255', 22042, true);
     listenAll(bl, w);
-    assert.is(d.send(h, '127.255.255.255', 42042, new Uint8Array([7])), 0);
+    assert.is(d.send(h, '127.255.255.255', 22042, new Uint8Array([7])), 0);
     await w.until(() => bl.got.length === 1, 'the driver broadcast');
     assert.equal(bl.got[0].data, Buffer.from([7]));
     bl.close();
@@ -222,7 +222,7 @@ real('sends with TTL 1 (read by a CPython receiver with IP_RECVTTL)', async () =
     'import socket, struct, sys',
     'r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
     'r.setsockopt(socket.IPPROTO_IP, 12, 1)', // IP_RECVTTL
-    'r.bind(("127.0.0.1", 42050))',
+    'r.bind(("127.0.0.1", 22050))',
     'print("ready", flush=True)',
     'data, anc, flags, addr = r.recvmsg(100, socket.CMSG_SPACE(4))',
     'print(data.decode(), [struct.unpack("i", d)[0] for l, t, d in anc if t == 2], addr[1], flush=True)',
@@ -237,10 +237,10 @@ real('sends with TTL 1 (read by a CPython receiver with IP_RECVTTL)', async () =
     let up = false;
     d.up('eth0', {}, (l) => { up = l === 1; w.pulse(); });
     await w.until(() => up, 'link up');
-    const h = d.open('eth0', 42051, () => {});
-    assert.is(d.send(h, '127.0.0.1', 42050, new TextEncoder().encode('ttl?')), 0);
+    const h = d.open('eth0', 22051, () => {});
+    assert.is(d.send(h, '127.0.0.1', 22050, new TextEncoder().encode('ttl?')), 0);
     await w.until(() => /^ready\n.*\n/.test(out), 'the python report');
-    assert.is(out.split('\n')[1], 'ttl? [1] 42051');
+    assert.is(out.split('\n')[1], 'ttl? [1] 22051');
   } finally {
     d.shutdown();
     py.kill();
@@ -256,7 +256,7 @@ real('no usable interface: the link is reported unhappy', async () => {
     await w.until(() => links.length === 1, 'a report');
     assert.equal(links, [7]);
     assert.is(d.addr('eth0'), null);
-    assert.is(d.open('eth0', 42060, () => {}), -1);
+    assert.is(d.open('eth0', 22060, () => {}), -1);
   }
 });
 
