@@ -162,7 +162,7 @@ running('two espimp processes both hear one broadcast on the same port', async (
   const app = file('listen.js', [
     "var f = imp.net.open({ interface: 'eth0' }, function (s) {",
     '  if (s != imp.net.CONNECTED) return;',
-    "  f.openudp(function (from, fp, to, tp, data) { server.log('got ' + data.tostring() + ' from ' + from + ' to ' + to + ':' + tp); }, 42150);",
+    "  f.openudp(function (from, fp, to, tp, data) { server.log('got ' + data.tostring() + ' from ' + from + ' to ' + to + ':' + tp); }, 22150);",
     "  server.log('listening');",
     '});',
   ].join('\n'));
@@ -172,8 +172,8 @@ running('two espimp processes both hear one broadcast on the same port', async (
     await w.until(() => devs.every((d) => d.out.includes('listening') || d.code !== undefined), 'both devices listening');
     await new Promise<void>((r) => peer.bind(0, '127.77.0.9', r));
     peer.setBroadcast(true);
-    peer.send('hi all', 42150, '127.255.255.255');
-    const line = 'got hi all from 192.168.77.9 to 192.168.77.255:42150';
+    peer.send('hi all', 22150, '127.255.255.255');
+    const line = 'got hi all from 192.168.77.9 to 192.168.77.255:22150';
     await w.until(() => devs.every((d) => d.out.includes(line) || d.code !== undefined), 'the broadcast at both devices');
     for (const d of devs) assert.ok(d.out.includes(line), d.out + d.err);
   } finally {

@@ -19,7 +19,8 @@
 // bind(port) does, so datagrams leave from 127.0.0.1; a 127.x address instead puts the
 // device there, a deviation that lets several devices share a machine), `storage`
 // ({file: content}, shared and mutated),
-// `check` (default true), `echo` (a function called with every console line).
+// `check` (default true), `echo` (a function called with every console line), `onevent`
+// (called after every event the script handled).
 //
 // The context has no Node globals (no process, Buffer, require, setImmediate,
 // structuredClone, TextEncoder, ...), and the standard built-ins Espruino lacks are deleted
@@ -64,6 +65,8 @@ export interface EspruinoEnvOptions {
   storage?: { [file: string]: string };
   check?: boolean;
   echo?: (line: string) => void;
+  /** Called after every event the script has handled (a timer, a datagram, a load), for waiters outside the environment. */
+  onevent?: () => void;
 }
 
 /** An error a script threw at load time, or the checker's verdict; `findings` when it is the checker's. */
@@ -168,6 +171,7 @@ export function createEspruinoEnv(opts: EspruinoEnvOptions = {}): EspruinoEnv {
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].pred()) { waiters[i].resolve(); waiters.splice(i, 1); }
     }
+    if (opts.onevent) opts.onevent();
   };
   const core: Core = {
     flavor, R, lan, device, net: null,

@@ -67,7 +67,7 @@ export function mockFixture(nii = 'eth0'): ConformanceFixture {
 }
 
 /** Devices 192.168.77.<hosts> on the loopback LAN, each with its own node driver, platform and state file. */
-export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string }): ConformanceFixture & { drivers: NodeDriver[]; faults(): string[] } {
+export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string }): ConformanceFixture & { drivers: NodeDriver[]; faults(): string[]; pulse(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-conf-'));
   const waiter = eventWaiter();
   const faults: string[] = [];
@@ -87,6 +87,7 @@ export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string 
     base: opts.base,
     broadcastTo: () => VIRTUAL_BROADCAST,
     until: waiter.until,
+    pulse: waiter.pulse,
     faults: () => faults,
     close() {
       for (const d of drivers) d.shutdown();
