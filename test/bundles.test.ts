@@ -19,6 +19,7 @@ import { createRuntime } from '../firmware/runtime';
 import { appSource, startApp } from '../host/app';
 import { boot, connect } from './helpers';
 import { bundle, device } from './fixtures/bundles';
+import { eventWaiter } from './conformance/fixtures';
 import { loadBoard } from '../build/boards';
 
 const ECHO = 'examples/echo/echo.js', HUB = 'examples/sensor-hub/hub.js', NODE = 'examples/sensor-hub/node.js';
@@ -115,22 +116,17 @@ const Linux = suite('linux bundles on real loopback sockets');
 const PORT = 25705;
 const tmp = mkdtempSync(join(tmpdir(), 'espimp-bundles-'));
 
+/** Re-checks its waiters on every datagram a Node peer gets and every host-runtime timer callback (guard only). */
+const waiter = eventWaiter(10_000);
+const until = waiter.until;
+
 /** A plain Node UDP socket at 127.77.0.`host`. */
 async function nodePeer(host: number) {
   const s = dgram.createSocket('udp4');
   const got: { msg: Buffer; address: string; port: number }[] = [];
-  s.on('message', (msg, r) => got.push({ msg, address: r.address, port: r.port }));
+  s.on('message', (msg, r) => { got.push({ msg, address: r.address, port: r.port }); waiter.pulse(); });
   await new Promise<void>((r) => s.bind(0, `127.77.0.${host}`, () => r()));
   return { s, got, port: s.address().port };
-}
-
-/** Resolve once cond() holds, checking every 10 ms; fail after `ms` (a guard, never waited out on success). */
-async function until(cond: () => boolean, what: string, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 Linux('linux: the echo example echoes a Node peer byte for byte, with virtual-LAN addresses', async () => {
@@ -168,7 +164,7 @@ Linux('linux: the sensor hub discovers host-runtime nodes by broadcast and polls
   const lines: string[] = [];
   try {
     drivers.forEach((drv, i) => {
-      const p = createHostPlatform({ stateFile: join(tmp, `n${i}.json`), write: (l) => lines.push(l) });
+      const p = waiter.observe(createHostPlatform({ stateFile: join(tmp, `n${i}.json`), write: (l) => lines.push(l) }));
       const rt = createRuntime(p, { node: drv }, { niis: { eth0: 'node' }, ring: 8192, bucket: { capacity: 100000, refill: 25, cost: 1000 } });
       startApp(appSource(NODE), `node${i}.js`, rt, p, { SENSOR_ID: `h${i + 2}`, SENSOR_PORT: PORT });
     });
