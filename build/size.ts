@@ -11,8 +11,8 @@
 import type { Board } from './boards';
 
 /** Bytes of code per block when uploaded to RAM / run from Storage (espruino-facts.md). */
-export const BYTES_PER_BLOCK_RAM = 5000 / 662;
-export const BYTES_PER_BLOCK_STORAGE = 5000 / 369;
+const BYTES_PER_BLOCK_RAM = 5000 / 662;
+const BYTES_PER_BLOCK_STORAGE = 5000 / 369;
 
 /** The estimate for `bytes` of bundle on board `b`. */
 export interface SizeEstimate {
