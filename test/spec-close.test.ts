@@ -92,6 +92,7 @@ iface('closes all its sockets, frees their ports, reports UNKNOWN asynchronously
   f.close();
   assert.is(states.length, before, 'not reported from inside close()');
   assert.is(f.getstate(), -1);
+  assert.not.ok(b.dev.connected('eth0'), 'the driver link is released');
   assert.equal(socks.map((s) => s.isopen()), [false, false, false]);
   assert.equal(held(lan), [3000], 'only the other interface\'s socket keeps its port');
   assert.ok(other.isopen());
@@ -113,6 +114,7 @@ iface('a second interface.close() does nothing; closing while starting stops the
   lan.run(1000);
   assert.equal(states, [0, 200, -1]);
   assert.is(f.getstate(), -1);
+  assert.not.ok(b.dev.connected('eth0'), 'the driver gave up the attempt');
 });
 
 iface('late reports from a driver after close or restart are ignored', () => {
