@@ -125,6 +125,23 @@ handler('the handler at delivery time gets a queued datagram; removed before del
   assert.is(s.stats().dropped, 2);
 });
 
+handler('a datagram the driver hands over after the socket closed is ignored, not counted', () => {
+  const lan = new Lan();
+  const a = boot(lan, 2);
+  let onmsg: OnDatagram | null = null;
+  const rt = wrapped(a.dev, (m) => (onmsg = m));
+  const f = rt.imp.net.open({ interface: 'eth0' });
+  lan.run(200);
+  const got: string[] = [];
+  const s = f.openudp((_a: string, _b: number, _c: string, _d: number, d: Blob) => got.push(d.tostring()), 2000);
+  s.close();
+  onmsg!(new TextEncoder().encode('late'), '192.168.1.9', 4000, '192.168.1.2');
+  lan.run(10);
+  assert.equal(got, []);
+  assert.is(s.stats().received, 0);
+  assert.is(rt.imp.net.stats().received, 0);
+});
+
 handler('a bad handler: ERR_BAD_CALLBACK, the old one stays', () => {
   const { lan, rx, tx, got } = pair();
   for (const cb of ['f', 1, {}]) assert.is(codeOf(() => rx.onreceive(cb)), 'ERR_BAD_CALLBACK');
