@@ -275,6 +275,9 @@ count('per-socket counters add up to imp.net.stats()', () => {
   const snap = a.rt.imp.net.stats();
   snap.sent = 99;
   assert.is(a.rt.imp.net.stats().sent, 1, 'stats() returns a copy');
+  const one = s1.stats();
+  one.sent = 99;
+  assert.is(s1.stats().sent, 1, 'udpsocket.stats() returns a copy');
 });
 
 args.run();
