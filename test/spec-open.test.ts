@@ -161,6 +161,7 @@ seq('each state is reported once, and getstate() agrees with the last one report
   const seen: [number, number][] = [];
   const f = rt.imp.net.open({ interface: 'eth0' }, (s: number) => seen.push([s, f.getstate()]));
   lan.run(200);
+  assert.equal(seen.map(([s]) => s), [0, 200, 201, 1]);
   for (const [s, now] of seen) assert.is(now, s);
 });
 
