@@ -24,6 +24,8 @@ where('cellular: ERR_NOT_SUPPORTED, connected or not', () => {
   assert.is(f.getstate(), 1);
   assert.is(codeOf(() => f.openudp(null, 2000)), 'ERR_NOT_SUPPORTED');
   assert.is(codeOf(() => b.rt.imp.net.open({ interface: 'cell' }).openudp()), 'ERR_NOT_SUPPORTED');
+  f.close();
+  assert.is(codeOf(() => f.openudp()), 'ERR_NOT_SUPPORTED', 'closed');
 });
 
 where('closed (idle) or stopped interfaces: ERR_NOT_AVAILABLE', () => {
