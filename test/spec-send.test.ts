@@ -110,10 +110,14 @@ addr('every private range edge and the limited broadcast are accepted', () => {
 });
 
 addr('port, data and not-connected failures leave the socket open', () => {
-  const { s } = ready(2000);
+  const { lan, b, s } = ready(2000);
   caught(() => s.send(THERE, 67, 'x'));
   caught(() => s.send(THERE, 2000, 42));
   caught(() => s.send(THERE, 2000, 'x'.repeat(65508)));
+  assert.ok(s.isopen());
+  b.dev.unplug('cable');
+  lan.run(10);
+  assert.is(s.send(THERE, 2000, 'x'), 1, 'not connected');
   assert.ok(s.isopen());
 });
 
