@@ -1,5 +1,6 @@
 // Test runner: type-checks, then runs every test/**/*.test.ts in its own Node process
-// (uvu suites, TypeScript through tsx), two at a time, and ends with "N passed, N failed".
+// (uvu suites, TypeScript through tsx), two at a time, and ends with "N passed, N failed"
+// (a file that ran no test at all counts as a failure).
 // Files that say `@serial` (they use real sockets on the shared loopback LAN, where a
 // broadcast reaches every listener) run one after another in their own lane.
 // Usage: node test/run.js [filter]   (filter: a substring of the test file path)
@@ -47,6 +48,10 @@ function runFile(file) {
       const skipped = sumOf(out, /Skipped:\s+(\d+)/g);
       let bad = total - ok - skipped;
       if (code !== 0 && bad === 0) bad = 1;
+      if (total === 0 && bad === 0) {
+        bad = 1;
+        out += '\n(no tests ran: does every suite end with .run()?)';
+      }
       resolve({ file, ok, bad, out });
     });
   });
