@@ -68,6 +68,17 @@ globals('the built-ins Espruino lacks are gone; what it has still works', () => 
   env.close();
 });
 
+globals('Function.apply takes at most 256 arguments (espruino-facts.md); E.toString is the way out', () => {
+  const { env } = rig('esp32');
+  env.run(`var a256 = [], a257 = [];
+    for (var i = 0; i < 257; i++) { if (i < 256) a256.push(65); a257.push(65); }
+    print(String.fromCharCode.apply(null, a256).length, Math.max.apply(Math, [1, 5, 2]));
+    try { String.fromCharCode.apply(null, a257); print('no limit'); } catch (e) { print(e.name + ': ' + e.message); }
+    print(E.toString(a257).length);`, 'apply.js');
+  assert.equal(env.output, ['256 5', 'Error: Array passed to Function.apply is too big! Maximum 256 arguments', '257']);
+  env.close();
+});
+
 globals('Object.prototype.on / emit / removeListener exist on every object', () => {
   const { env } = rig('esp32');
   env.run(`var o = {}; function h(a, b) { print('got', a, b); }

@@ -69,7 +69,7 @@ export function sizeOf(v: any, seen = new Set<object>()): number {
   return n;
 }
 
-/** Delete from the context what Espruino lacks (builtins.ts), keeping the engine's own use of them intact; add Math.clip/wrap. */
+/** Delete from the context what Espruino lacks (builtins.ts), keeping the engine's own use of them intact; add Math.clip/wrap; cap Function.prototype.apply at 256 arguments. */
 export function stripBuiltins(run: (code: string) => unknown) {
   const methods: { [proto: string]: string[] } = { Array: [], TypedArray: [], String: [], Promise: [] };
   for (const [name, info] of Object.entries(MISSING_METHODS)) for (const p of info.protos) methods[p].push(name);
@@ -85,6 +85,11 @@ export function stripBuiltins(run: (code: string) => unknown) {
     for (k in s.methods) for (i = 0; i < s.methods[k].length; i++) delete protos[k][s.methods[k][i]];
     delete ArrayBuffer.prototype.slice;
     delete Error.captureStackTrace;
+    var ap = Function.prototype.apply; // Espruino: at most 256 arguments through apply (espruino-facts.md)
+    Object.defineProperty(Function.prototype, 'apply', { writable: true, configurable: true, value: function (t, a) {
+      if (a && a.length > 256) throw new Error('Array passed to Function.apply is too big! Maximum 256 arguments');
+      return ap.call(this, t, a);
+    } });
     Math.clip = function (x, lo, hi) { return x < lo ? lo : x > hi ? hi : x; };
     Math.wrap = function (x, max) { return ((x % max) + max) % max; };
   })(this, ${spec})`);
