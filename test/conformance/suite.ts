@@ -41,8 +41,6 @@ export interface ConformanceFixture {
   broadcastTo?(sentTo: string, rx: ConformanceDevice): string;
   /** Resolve once cond() holds; reject (naming `what`) if it never does. */
   until(cond: () => boolean, what: string): Promise<void>;
-  /** Resolve once every socket opened so far can receive (real sockets bind asynchronously). */
-  ready?(): Promise<void>;
   /** Asynchronous driver faults so far (each must be none). */
   faults?(): string[];
   /** Close everything. */
@@ -89,7 +87,6 @@ async function pair(fx: ConformanceFixture) {
   const atB: Received[] = [];
   const sa = fa.openudp(null, fx.base);
   const sb = fb.openudp(recorder(atB), fx.base + 1);
-  if (fx.ready) await fx.ready();
   return { fa, fb, b: fx.devices[1], sa, sb, atB };
 }
 
@@ -147,7 +144,6 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
     const [a, b] = fx.devices;
     const atA: Received[] = [], atB: Received[] = [];
     const sa = fa.openudp(recorder(atA), fx.base), sb = fb.openudp(recorder(atB), fx.base + 1);
-    if (fx.ready) await fx.ready();
     assert.is(sa.send(b.ip, fx.base + 1, 'hello'), 0);
     await fx.until(() => atB.length === 1, 'the datagram at B');
     assert.equal(atB[0], { from: a.ip, fromPort: fx.base, to: b.ip, toPort: fx.base + 1, bytes: utf8('hello') });
@@ -161,7 +157,6 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
     const [a, b] = fx.devices;
     const atA: Received[] = [], atB: Received[] = [];
     const sa = fa.openudp(recorder(atA)), sb = fb.openudp(recorder(atB), fx.base);
-    if (fx.ready) await fx.ready();
     assert.is(sa.send(b.ip, fx.base, 'one'), 0);
     assert.is(sa.send(b.ip, fx.base, 'two'), 0);
     await fx.until(() => atB.length === 2, 'both datagrams at B');
@@ -199,7 +194,6 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
     const socks = ifaces.map((f, i) => f.openudp(recorder(boxes[i]), fx.base));
     const other: Received[] = [];
     const otherSock = ifaces[1].openudp(recorder(other), fx.base + 1);
-    if (fx.ready) await fx.ready();
     const rest = fx.devices.slice(1);
     for (const dst of fx.broadcast ? [fx.broadcast, '255.255.255.255'] : ['255.255.255.255']) {
       const n = boxes.map((b) => b.length), nOther = other.length;
@@ -231,7 +225,6 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
     assert.not.ok(sb.isopen());
     assert.throws(() => sb.send(fx.devices[0].ip, fx.base, 'x'), (e: any) => e.code === 'ERR_SOCKET_CLOSED');
     const again = fb.openudp(recorder(second), fx.base + 1);
-    if (fx.ready) await fx.ready();
     assert.is(sa.send(b.ip, fx.base + 1, 'after'), 0);
     await fx.until(() => second.length === 1, 'the datagram at the reopened port');
     assert.equal(second[0].bytes, utf8('after'));
@@ -242,7 +235,6 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
     await fx.until(() => f2.getstate() === 1, 'B connected again');
     const third: Received[] = [];
     f2.openudp(recorder(third), fx.base + 1);
-    if (fx.ready) await fx.ready();
     assert.is(sa.send(b.ip, fx.base + 1, 'third'), 0);
     await fx.until(() => third.length === 1, 'the datagram after the interface reopened');
     assert.equal(second.length, 1, 'the socket closed with its interface received nothing');
