@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './cli-error';
+import { parsePort } from './console/link';
 
 export interface FlashOptions {
   /** A serial port path (as `serialport` lists it) or tcp://host[:port] (port 23 by default). */
@@ -71,7 +72,8 @@ function espruino(): Promise<any> {
 /** Check a port before anything else (the package retries an unknown path for seconds): a UserError if it cannot be one. */
 export async function checkPort(port: string) {
   if (port.startsWith('tcp://')) {
-    if (!/^tcp:\/\/[^\s:/]+(:\d{1,5})?$/.test(port)) throw new UserError(`bad port ${port}: use tcp://host or tcp://host:port`, 'ERR_BAD_PORT');
+    // the console's parser: a host (or [IPv6]) and a port 1-65535 (23 when left out)
+    try { parsePort(port, 0); } catch { throw new UserError(`bad port ${port}: use tcp://host or tcp://host:port (port 1-65535)`, 'ERR_BAD_PORT'); }
     return;
   }
   const { SerialPort } = await import('serialport');
@@ -84,9 +86,8 @@ export async function checkPort(port: string) {
   }
 }
 
-/** Upload `o.code`; resolves when the board has taken it, rejects with a UserError on any failure. */
+/** Upload `o.code` to a port checkPort() accepted; resolves when the board has taken it, rejects with a UserError on any failure. */
 export async function flash(o: FlashOptions): Promise<FlashResult> {
-  await checkPort(o.port);
   const lines: string[] = [];
   const restore = capture((l: string) => { lines.push(l); if (o.log) o.log(l); });
   try {

@@ -86,10 +86,11 @@ Flash('a refused connection and a missing serial port are one clear line', async
   const free = await new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
   });
-  const [refused, missing, bad] = await Promise.all([
+  const [refused, missing, bad, range] = await Promise.all([
     cli('flash', '--board', 'espruino-wifi', '--port', `tcp://127.0.0.1:${free}`, APP),
     cli('flash', '--board', 'espruino-wifi', '--port', '/dev/ttyESPIMP-NONE', APP),
     cli('flash', '--board', 'espruino-wifi', '--port', 'tcp://127.0.0.1:x', APP),
+    cli('flash', '--board', 'espruino-wifi', '--port', 'tcp://127.0.0.1:99999', APP),
   ]);
   assert.is(refused.code, 1);
   assert.match(refused.err, `espimp: cannot connect to tcp://127.0.0.1:${free}: connection refused`);
@@ -97,7 +98,9 @@ Flash('a refused connection and a missing serial port are one clear line', async
   assert.match(missing.err, /espimp: serial port \/dev\/ttyESPIMP-NONE not found/);
   assert.is(bad.code, 1);
   assert.match(bad.err, /espimp: bad port tcp:\/\/127\.0\.0\.1:x/);
-  for (const r of [refused, missing, bad]) assert.not.match(r.err, /\n\s+at /);
+  assert.is(range.code, 1);
+  assert.is(range.err, 'espimp: bad port tcp://127.0.0.1:99999: use tcp://host or tcp://host:port (port 1-65535)\n', 'a port out of range: one line');
+  for (const r of [refused, missing, bad, range]) assert.not.match(r.err, /\n\s+at /);
 });
 
 Flash('a bundle too big for RAM must be saved (ESP8266)', async () => {
