@@ -12,7 +12,12 @@ import { UserError } from './cli-error';
 /** The JavaScript of app file `file` (a .ts file is transpiled to ES2019). */
 export function appSource(file: string): string {
   if (!existsSync(file)) throw new UserError(`app file not found: ${file}`, 'ERR_APP_NOT_FOUND');
-  const src = readFileSync(file, 'utf8');
+  let src: string;
+  try {
+    src = readFileSync(file, 'utf8');
+  } catch (e: any) {
+    throw new UserError(`cannot read app file ${file}: ${e && e.code || e}`, 'ERR_APP_NOT_FOUND');
+  }
   if (!file.endsWith('.ts')) return src;
   const out = ts.transpileModule(src, {
     fileName: file,
