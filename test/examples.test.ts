@@ -16,13 +16,13 @@ import { createEspruinoEnv, type EspruinoEnv } from '../host/espruino/env';
 import { Lan } from '../hal/mock/lan';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
+import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime } from '../firmware/runtime';
 import { frame } from '../firmware/agent';
 import { appSource, guarded, startApp } from '../host/app';
 import { boot } from './helpers';
 
 const EXAMPLES = ['examples/echo/echo.js', 'examples/relay/relay.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js'];
-const HOST_BOARD = JSON.parse(readFileSync('boards/host.json', 'utf8'));
 const stateDir = mkdtempSync(join(tmpdir(), 'espimp-examples-'));
 
 const safe = suite('examples: board-safe');
