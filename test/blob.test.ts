@@ -4,15 +4,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Blob, blobOf, utf8, text } from '../firmware/blob';
 import { prng as rng } from '../hal/mock/prng';
+import { caught } from './helpers';
 
 
 function code(fn: () => unknown, expected: string, given?: unknown) {
-  let err: any = null;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
+  const err = caught(fn);
   if (!err) assert.unreachable('expected a throw with ' + expected);
   assert.instance(err, Error);
   assert.is(err.code, expected);
