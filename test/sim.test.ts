@@ -115,8 +115,17 @@ engine('faults repeat exactly with the same seed and differ with another', () =>
   assert.not.equal(a.lines, c.lines);
   const hub = a.r.devices[0];
   assert.ok(hub.lines.some((l) => l.startsWith('ERROR: Lost reading')), 'loss shows as lost readings');
-  const received = a.r.devices.reduce((n, d) => n + d.stats.received, 0);
-  assert.ok(received !== a.r.wire, 'faults change how many deliveries happen');
+});
+
+engine('--dup adds deliveries and --reorder changes the timeline (each alone, same seed)', () => {
+  const rx = (o: { dup?: number; reorder?: number }) => {
+    const lines: string[] = [];
+    const r = runSim({ devices: hubAndNodes(3), duration: 600, seed: 5, print: (l) => lines.push(l), ...o });
+    return { n: r.devices.reduce((a, d) => a + d.stats.received, 0), t: lines.join('\n') };
+  };
+  const none = rx({});
+  assert.ok(rx({ dup: 0.5 }).n > none.n, 'dup adds deliveries');
+  assert.not.equal(rx({ reorder: 1 }).t, none.t, 'reorder changes the timeline');
 });
 
 engine('loss 1: every datagram is sent, none arrives, nothing is discovered', () => {
