@@ -6,7 +6,6 @@
 // Linux port. Peers are host runtimes (hal/mock, hal/node) or plain Node sockets.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import dgram from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { createHostPlatform } from '../hal/node/platform';
 import { createRuntime } from '../firmware/runtime';
 import { appSource, startApp } from '../host/app';
 import { boot, connect } from './helpers';
-import { bundle, device } from './fixtures/bundles';
+import { bundle, device, nodePeer } from './fixtures/bundles';
 import { eventWaiter } from './conformance/fixtures';
 import { loadBoard } from '../build/boards';
 
@@ -120,18 +119,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'espimp-bundles-'));
 const waiter = eventWaiter(10_000);
 const until = waiter.until;
 
-/** A plain Node UDP socket at 127.77.0.`host`. */
-async function nodePeer(host: number) {
-  const s = dgram.createSocket('udp4');
-  const got: { msg: Buffer; address: string; port: number }[] = [];
-  s.on('message', (msg, r) => { got.push({ msg, address: r.address, port: r.port }); waiter.pulse(); });
-  await new Promise<void>((r) => s.bind(0, `127.77.0.${host}`, () => r()));
-  return { s, got, port: s.address().port };
-}
-
 Linux('linux: the echo example echoes a Node peer byte for byte, with virtual-LAN addresses', async () => {
   const env = createEspruinoEnv({ board: loadBoard('linux') as any, address: '127.77.0.201' });
-  const p = await nodePeer(209);
+  const p = await nodePeer('127.77.0.209', waiter.pulse);
   try {
     env.run(await bundle('linux', ECHO, 201), 'linux-echo.js');
     await env.until(() => env.output.includes('Echo server on 192.168.77.201:2001'));
@@ -184,7 +174,7 @@ Linux('linux: the sensor hub discovers host-runtime nodes by broadcast and polls
 
 Linux('linux: the sensor node answers a hub\'s discovery and its sequenced requests', async () => {
   const env = createEspruinoEnv({ board: loadBoard('linux') as any, address: '127.77.0.202' });
-  const hub = await nodePeer(211);
+  const hub = await nodePeer('127.77.0.211', waiter.pulse);
   try {
     Object.assign(env.context, { SENSOR_ID: 'lx', SENSOR_PORT: PORT });
     env.run(await bundle('linux', NODE, 202), 'linux-node.js');

@@ -6,35 +6,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { createEspruinoEnv, type EspruinoEnv } from '../host/espruino/env';
+import { nodePeer } from './fixtures/bundles';
+import { eventWaiter } from './conformance/fixtures';
 
-/** A UDP port free on every local address right now. */
-async function freePort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '0.0.0.0', () => r()));
-  const p = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
-
-/** A Node peer bound to `address`, collecting what it receives. */
-async function nodePeer(address = '127.77.0.9') {
-  const s = dgram.createSocket('udp4');
-  const box: { data: Buffer; address: string; port: number }[] = [];
-  s.on('message', (data, ri) => box.push({ data, address: ri.address, port: ri.port }));
-  await new Promise<void>((r) => s.bind(0, address, () => r()));
-  return { s, box, port: s.address().port, close: () => new Promise<void>((r) => s.close(() => r())) };
-}
-
-/** Resolve once `cond` holds, checking on every datagram the peer gets (guard: 5 s). */
-function peerUntil(peer: { s: dgram.Socket }, cond: () => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (cond()) return resolve();
-    const check = () => { if (cond()) { done(); resolve(); } };
-    const guard = setTimeout(() => { done(); reject(new Error('peer: condition not met')); }, 5000);
-    const done = () => { clearTimeout(guard); peer.s.off('message', check); };
-    peer.s.on('message', check);
-  });
-}
+// Fixed ports, below Linux's ephemeral range and apart from the other serial tests' (see
+// docs/host-driver.md, "Test addresses"): 25720-25725. Peers live at 127.77.0.9.
+const PORT = 25720;
+/** Re-checks on every datagram a Node peer gets (guard only). */
+const waiter = eventWaiter(5000);
+const peerAt = (address = '127.77.0.9', port = 0) => nodePeer(address, waiter.pulse, port);
 
 const ECHO = (port: number) => `var s = require('dgram').createSocket('udp4');
   s.bind(${port}, function () { print('bound'); });
@@ -47,17 +27,17 @@ const ECHO = (port: number) => `var s = require('dgram').createSocket('udp4');
 const linux = suite('env: linux flavor on real loopback sockets');
 
 linux('an Espruino echo script and a Node peer: binary-safe, rinfo shape; bind(port) is 0.0.0.0, so replies leave from 127.0.0.1', async () => {
-  const port = await freePort();
+  const port = PORT;
   const env = createEspruinoEnv({ flavor: 'linux' });
-  const peer = await nodePeer();
+  const peer = await peerAt();
   try {
     env.run(ECHO(port), 'echo.js');
     await env.until(() => env.output.includes('bound'));
     peer.s.send(Buffer.from([0, 255, 104, 105]), port, '127.77.0.7');
-    await peerUntil(peer, () => peer.box.length === 1);
+    await waiter.until(() => peer.got.length === 1, 'the echo');
     assert.equal(env.output[1], `got 0,255,104,105 {"address":"127.77.0.9","port":${peer.port},"size":4}`);
-    assert.equal([...peer.box[0].data], [0, 255, 104, 105]);
-    assert.equal([peer.box[0].address, peer.box[0].port], ['127.0.0.1', port]);
+    assert.equal([...peer.got[0].msg], [0, 255, 104, 105]);
+    assert.equal([peer.got[0].address, peer.got[0].port], ['127.0.0.1', port]);
   } finally {
     env.close();
     await peer.close();
@@ -65,15 +45,15 @@ linux('an Espruino echo script and a Node peer: binary-safe, rinfo shape; bind(p
 });
 
 linux('with address 127.77.0.7 the device lives there (a deviation for several devices on one machine)', async () => {
-  const port = await freePort();
+  const port = PORT + 1;
   const env = createEspruinoEnv({ flavor: 'linux', address: '127.77.0.7' });
-  const peer = await nodePeer();
+  const peer = await peerAt();
   try {
     env.run(ECHO(port));
     await env.until(() => env.output.includes('bound'));
     peer.s.send('x', port, '127.77.0.7');
-    await peerUntil(peer, () => peer.box.length === 1);
-    assert.is(peer.box[0].address, '127.77.0.7');
+    await waiter.until(() => peer.got.length === 1, 'the echo');
+    assert.is(peer.got[0].address, '127.77.0.7');
   } finally {
     env.close();
     await peer.close();
@@ -81,9 +61,9 @@ linux('with address 127.77.0.7 the device lives there (a deviation for several d
 });
 
 linux('real datagrams are cut to 528 bytes unless recvBufferSize is larger', async () => {
-  const port = await freePort();
+  const port = PORT + 2;
   const env = createEspruinoEnv({ flavor: 'linux' });
-  const peer = await nodePeer();
+  const peer = await peerAt();
   try {
     env.run(`var s = require('dgram').createSocket('udp4'); s.bind(${port}, function () { print('bound'); });
       s.on('message', function (m, r) { print(m.length, r.size); });`);
@@ -102,19 +82,37 @@ linux('real datagrams are cut to 528 bytes unless recvBufferSize is larger', asy
 
 linux('an unbound socket sends from an ephemeral port and receives the reply; timers are real', async () => {
   const env: EspruinoEnv = createEspruinoEnv({ flavor: 'linux' });
-  const peer = await nodePeer();
+  const peer = await peerAt();
   try {
     env.run(`var c = require('dgram').createSocket('udp4');
       c.on('message', function (m) { print('reply', m); setTimeout(function () { print('later'); }, 5); });
       c.send('ask', ${peer.port}, '127.77.0.9');`);
-    await peerUntil(peer, () => peer.box.length === 1);
-    assert.is(peer.box[0].data.toString(), 'ask');
-    peer.s.send('answer', peer.box[0].port, peer.box[0].address);
+    await waiter.until(() => peer.got.length === 1, 'the question');
+    assert.is(peer.got[0].msg.toString(), 'ask');
+    peer.s.send('answer', peer.got[0].port, peer.got[0].address);
     await env.until(() => env.output.includes('later'));
     assert.equal(env.output, ['reply answer', 'later']);
   } finally {
     env.close();
     await peer.close();
+  }
+});
+
+linux('a bound socket has no SO_BROADCAST (its broadcast never arrives); an unbound one has', async () => {
+  const listener = await peerAt('0.0.0.0', PORT + 4); // a broadcast to 127.255.255.255 reaches 0.0.0.0 listeners
+  const env = createEspruinoEnv({ flavor: 'linux' });
+  try {
+    env.run(`var b = require('dgram').createSocket('udp4');
+      b.bind(${PORT + 5}, function () { b.send('bound bcast', ${PORT + 4}, '127.255.255.255'); b.send('fence', ${PORT + 4}, '127.0.0.1'); });`);
+    await waiter.until(() => listener.got.length > 0, 'the fence');
+    assert.equal(listener.got.map((g) => g.msg.toString()), ['fence'], 'sent first, the broadcast would have arrived before the fence');
+    env.run(`require('dgram').createSocket('udp4').send('unbound bcast', ${PORT + 4}, '127.255.255.255');`);
+    await waiter.until(() => listener.got.length > 1, 'the unbound socket\'s broadcast');
+    assert.equal(listener.got.map((g) => g.msg.toString()), ['fence', 'unbound bcast']);
+    assert.equal(env.errors, []);
+  } finally {
+    env.close();
+    await listener.close();
   }
 });
 
