@@ -98,6 +98,22 @@ linux('an unbound socket sends from an ephemeral port and receives the reply; ti
   }
 });
 
+linux('a port already held: bind fails as an uncaught InternalError (env.errors), not a dropped datagram', async () => {
+  const holder = dgram.createSocket('udp4');
+  await new Promise<void>((r) => holder.bind(PORT + 3, '0.0.0.0', () => r()));
+  const env = createEspruinoEnv({ flavor: 'linux' });
+  try {
+    env.run(`require('dgram').createSocket('udp4').bind(${PORT + 3}, function () { print('bound'); });`);
+    await env.until(() => env.errors.length > 0);
+    assert.equal(env.errors, [`Uncaught InternalError: Unable to bind socket to port ${PORT + 3} (EADDRINUSE)`]);
+    assert.equal(env.output, env.errors, 'never bound');
+    assert.is(env.udp.dropped, 0);
+  } finally {
+    env.close();
+    await new Promise<void>((r) => holder.close(() => r()));
+  }
+});
+
 linux('a bound socket has no SO_BROADCAST (its broadcast never arrives); an unbound one has', async () => {
   const listener = await peerAt('0.0.0.0', PORT + 4); // a broadcast to 127.255.255.255 reaches 0.0.0.0 listeners
   const env = createEspruinoEnv({ flavor: 'linux' });

@@ -80,13 +80,21 @@ export function makeDgram(core: Core, opts: DgramOptions) {
     /** Bind the LAN endpoint, or the real socket, to `p` (0: ephemeral). */
     const open = (p: number): boolean => {
       if (opts.loopback) {
-        node = dgram.createSocket({ type: 'udp4', reuseAddr: !!o.reuseAddr });
-        node.on('message', (buf, ri) => deliver(new Uint8Array(buf), ri.address, ri.port));
-        node.on('error', () => { stats.dropped++; });
-        const n = node;
+        const n = dgram.createSocket({ type: 'udp4', reuseAddr: !!o.reuseAddr });
+        node = n;
+        n.on('message', (buf, ri) => deliver(new Uint8Array(buf), ri.address, ri.port));
+        let binding = true;
         nodeReady = new Promise((resolve) => {
-          n.once('error', (e) => { core.print(`Uncaught InternalError: Unable to bind socket to port ${p} (${(e as any).code})`); resolve(); });
+          n.on('error', (e) => {
+            if (!binding) { stats.dropped++; return; }
+            binding = false; // a bind failure: Espruino reports it as an uncaught InternalError
+            resolve();
+            const err = core.error(`Unable to bind socket to port ${p} (${(e as any).code})`);
+            err.name = 'InternalError';
+            core.call(() => { throw err; }, undefined, []);
+          });
           n.bind({ port: p, address: opts.loopback!.address }, () => {
+            binding = false;
             port = n.address().port;
             if (!p) n.setBroadcast(true); // Espruino's client sockets get SO_BROADCAST, bound ones do not
             resolve();
