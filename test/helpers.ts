@@ -1,7 +1,7 @@
 // Shared test fixtures: a mock board and a device booted on the simulated LAN.
 import { Lan, MockDevice } from '../hal/mock/lan';
 import { createRuntime, Runtime } from '../firmware/runtime';
-import type { BoardSettings } from '../hal/contract';
+import type { BoardSettings, NetDriver } from '../hal/contract';
 
 export const MOCK_BOARD: BoardSettings = {
   niis: { wl0: 'mock', eth0: 'mock', cell0: 'mock' },
@@ -9,13 +9,29 @@ export const MOCK_BOARD: BoardSettings = {
   bucket: { capacity: 100000, refill: 25, cost: 1000 },
 };
 
+/** The Wi-Fi credentials the simulated LAN accepts (its defaults in hal/mock/lan.ts). */
+export const WIFI = { ssid: 'espimp-lab', key: 'secret' };
+
 export interface Booted { dev: MockDevice; rt: Runtime }
 
-/** A device at subnet.host on `lan`, with the runtime built over its mock driver. */
-export function boot(lan: Lan, host: number, board: Partial<BoardSettings> = {}, opts: { cable?: boolean; radio?: boolean } = {}): Booted {
-  const dev = lan.device(host, opts);
-  const rt = createRuntime(dev.platform, { mock: dev.driver }, { ...MOCK_BOARD, ...board });
+export interface BootOptions {
+  cable?: boolean;
+  radio?: boolean;
+  /** Driver methods to replace (or a function of the device's own driver giving them). */
+  patch?: Partial<NetDriver> | ((driver: NetDriver) => Partial<NetDriver>);
+}
+
+/** A device at subnet.host on `lan`, with the runtime built over its mock driver (patched by opts.patch). */
+export function boot(lan: Lan, host: number, board: Partial<BoardSettings> = {}, opts: BootOptions = {}): Booted {
+  const dev = lan.device(host, { cable: opts.cable, radio: opts.radio });
+  const patch = typeof opts.patch === 'function' ? opts.patch(dev.driver) : opts.patch;
+  const rt = createRuntime(dev.platform, { mock: patch ? { ...dev.driver, ...patch } : dev.driver }, { ...MOCK_BOARD, ...board });
   return { dev, rt };
+}
+
+/** The local ports of the driver endpoints the device at `ip` holds on the LAN. */
+export function held(lan: Lan, ip = '192.168.1.2'): number[] {
+  return lan.endpoints.filter((e) => e.dev.ip === ip).map((e) => e.port);
 }
 
 /** Open eth0 on a booted device and run the clock until it is connected. */

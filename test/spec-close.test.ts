@@ -3,14 +3,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { createRuntime } from '../firmware/runtime';
-import { boot, connect, codeOf, MOCK_BOARD } from './helpers';
+import { boot, connect, codeOf, held, WIFI } from './helpers';
 
 const THERE = '192.168.1.3';
-
-function held(lan: Lan, ip = '192.168.1.2') {
-  return lan.endpoints.filter((e) => e.dev.ip === ip).map((e) => e.port);
-}
 
 const sock = suite('udpsocket.close / isopen');
 
@@ -84,7 +79,7 @@ iface('closes all its sockets, frees their ports, reports UNKNOWN asynchronously
   const lan = new Lan();
   const b = boot(lan, 2);
   const { f, states } = connect(lan, b);
-  const w = connect(lan, b, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
+  const w = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const socks = [f.openudp(null, 2000), f.openudp(), f.openudp(() => {}, 2001)];
   socks[1].send(THERE, 9, 'bind');
   const other = w.f.openudp(null, 3000);
@@ -119,9 +114,7 @@ iface('a second interface.close() does nothing; closing while starting stops the
 
 iface('late reports from a driver after close or restart are ignored', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
-  const drv = { ...dev.driver, up: (_n: string, _c: object, report: (l: number) => void) => { lan.clock.timer(50, () => report(1)); return 0; }, down: () => {} };
-  const rt = createRuntime(dev.platform, { mock: drv }, MOCK_BOARD);
+  const { rt } = boot(lan, 2, {}, { patch: { up: (_n, _c, report) => { lan.clock.timer(50, () => report(1)); return 0; }, down: () => {} } });
   const states: number[] = [];
   const f = rt.imp.net.open({ interface: 'eth0' }, (s: number) => states.push(s));
   lan.run(10);

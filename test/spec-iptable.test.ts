@@ -4,18 +4,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { VirtualClock } from '../hal/mock/clock';
 import { createRuntime } from '../firmware/runtime';
-import type { IpInfo, NetDriver, Platform } from '../hal/contract';
-import { boot, connect, MOCK_BOARD } from './helpers';
+import type { IpInfo, NetDriver } from '../hal/contract';
+import { boot, connect, MOCK_BOARD, WIFI } from './helpers';
 
 /** A device whose only driver connects at once and knows exactly the address facts `facts`. */
 function partial(facts: IpInfo) {
-  const clock = new VirtualClock();
-  const p: Platform = {
-    now: () => clock.now(), timer: (ms, cb) => clock.timer(ms, cb), cancel: (t) => clock.cancel(t),
-    write: () => {}, load: () => null, save: () => {},
-  };
+  const lan = new Lan();
+  const clock = lan.clock;
+  const p = lan.device(2).platform;
   let up = false;
   const drv: NetDriver = {
     up: (_nii, _cfg, report) => { clock.timer(5, () => { up = true; report(1); }); return 0; },
@@ -103,7 +100,7 @@ info('ipv4 is the active (last opened) interface\'s getiptable().ipv4', () => {
   assert.is(i.interface[i.active].nii, 'eth0');
   assert.equal(i.ipv4, e.f.getiptable().ipv4);
   assert.is(i.ipv4.broadcast, '192.168.1.255');
-  const w = connect(lan, b, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' }, staticconfig: { ip: '192.168.1.44' } });
+  const w = connect(lan, b, 'wl0', { wificonfig: WIFI, staticconfig: { ip: '192.168.1.44' } });
   i = b.rt.imp.net.info();
   assert.is(i.interface[i.active].nii, 'wl0');
   assert.equal(i.ipv4, w.f.getiptable().ipv4);

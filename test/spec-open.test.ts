@@ -3,13 +3,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { VirtualClock } from '../hal/mock/clock';
 import { createRuntime } from '../firmware/runtime';
 import { stateOf } from '../firmware/states';
 import type { NetDriver } from '../hal/contract';
-import { boot, connect, caught, codeOf, MOCK_BOARD } from './helpers';
+import { boot, connect, caught, codeOf, MOCK_BOARD, WIFI } from './helpers';
 
-const WIFI = { wificonfig: { ssid: 'espimp-lab', key: 'secret' } };
 
 const nic = suite('open: nic validation');
 
@@ -49,8 +47,8 @@ nic('aliases wifi / ethernet / cell name wl0 / eth0 / cell0 (the same interface 
   const { rt } = boot(lan, 2);
   const pairs: [string, string][] = [['wifi', 'wl0'], ['ethernet', 'eth0'], ['cell', 'cell0']];
   for (const [alias, nii] of pairs) {
-    const a = rt.imp.net.open({ interface: alias, ...WIFI });
-    assert.ok(a === rt.imp.net.open({ interface: nii, ...WIFI }), alias);
+    const a = rt.imp.net.open({ interface: alias, wificonfig: WIFI });
+    assert.ok(a === rt.imp.net.open({ interface: nii, wificonfig: WIFI }), alias);
     assert.is((a as any).nii, nii);
   }
   lan.run(200);
@@ -140,7 +138,7 @@ const seq = suite('open: state sequences');
 seq('Wi-Fi: STARTING -> WIFI_JOINING -> WIFI_DHCPING -> CONNECTED', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  const { f, states } = connect(lan, b, 'wl0', WIFI);
+  const { f, states } = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const n = b.rt.imp.net;
   assert.equal(states, [n.STARTING, n.WIFI_JOINING, n.WIFI_DHCPING, n.CONNECTED]);
   assert.is(f.getstate(), n.CONNECTED);
@@ -168,7 +166,7 @@ seq('each state is reported once, and getstate() agrees with the last one report
 seq('radio loss -> WIFI_STOPPED; cable loss -> ETHERNET_STOPPED_NO_LINK', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  const w = connect(lan, b, 'wl0', WIFI);
+  const w = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const e = connect(lan, b, 'eth0');
   b.dev.unplug('radio');
   lan.run(10);
@@ -193,7 +191,7 @@ seq('staticconfig skips DHCP and uses the given address', () => {
   const e = connect(lan, b, 'eth0', { staticconfig: { ip: '192.168.1.50', netmask: '255.255.255.0', gateway: '192.168.1.1' } });
   assert.equal(e.states, [0, 200, 1]);
   assert.is(e.f.getiptable().ipv4.address, '192.168.1.50');
-  const w = connect(lan, b, 'wl0', { ...WIFI, staticconfig: { ip: '192.168.1.51' } });
+  const w = connect(lan, b, 'wl0', { wificonfig: WIFI, staticconfig: { ip: '192.168.1.51' } });
   assert.equal(w.states, [0, 101, 1]);
   assert.is(w.f.getiptable().ipv4.address, '192.168.1.51');
 });
@@ -221,9 +219,9 @@ seq('no Wi-Fi credentials at all -> WIFI_STOPPED_UNHAPPY, without trying the rad
 });
 
 seq('a driver reporting the same link twice (e.g. a DHCP renewal) gives one onstate call', () => {
-  const clock = new VirtualClock();
-  const p = { now: () => clock.now(), timer: (ms: number, cb: () => void) => clock.timer(ms, cb), cancel: (t: unknown) => clock.cancel(t),
-    write: () => {}, load: () => null, save: () => {} };
+  const lan = new Lan();
+  const clock = lan.clock;
+  const p = lan.device(2).platform;
   const drv: NetDriver = {
     up: (_n, _c, report) => { for (const [t, l] of [[5, 4], [6, 4], [10, 5], [20, 1], [30, 1], [40, 5], [50, 1]]) clock.timer(t, () => report(l)); return 0; },
     down: () => {}, addr: () => null, open: () => 0, send: () => 0, close: () => {},
@@ -274,7 +272,7 @@ consts('every state an interface reports is one of the constants', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
   const all = new Set(Object.values(SPEC_STATES));
-  const runs = [connect(lan, b, 'wl0', WIFI), connect(lan, b, 'eth0'), connect(lan, b, 'cell0')];
+  const runs = [connect(lan, b, 'wl0', { wificonfig: WIFI }), connect(lan, b, 'eth0'), connect(lan, b, 'cell0')];
   b.dev.unplug('cable');
   b.dev.unplug('radio');
   lan.run(100);

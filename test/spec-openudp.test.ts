@@ -3,15 +3,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { createRuntime } from '../firmware/runtime';
-import { boot, connect, codeOf, MOCK_BOARD } from './helpers';
+import { boot, connect, codeOf, held, WIFI } from './helpers';
 
 const THERE = '192.168.1.3';
-
-/** Driver endpoints the device at host `ip` holds on the LAN. */
-function endpointsOf(lan: Lan, ip: string) {
-  return lan.endpoints.filter((e) => e.dev.ip === ip);
-}
 
 const where = suite('openudp: where it throws');
 
@@ -43,7 +37,7 @@ where('closed (idle) or stopped interfaces: ERR_NOT_AVAILABLE', () => {
   assert.is(w.f.getstate(), 106);
   assert.is(codeOf(() => w.f.openudp()), 'ERR_NOT_AVAILABLE', 'WIFI_STOPPED_UNHAPPY');
   const c = boot(lan, 3);
-  const r = connect(lan, c, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
+  const r = connect(lan, c, 'wl0', { wificonfig: WIFI });
   c.dev.unplug('radio');
   lan.run(10);
   assert.is(r.f.getstate(), 105);
@@ -75,17 +69,17 @@ where('localPort not an integer in 1024-65535: ERR_BAD_PORT, nothing bound', () 
   for (const p of [1.5, 1023, 65536, NaN, '2000', 0, -1, Infinity, true, {}, 1024.0001]) {
     assert.is(codeOf(() => f.openudp(null, p)), 'ERR_BAD_PORT', String(p));
   }
-  assert.is(endpointsOf(lan, '192.168.1.2').length, 0);
+  assert.is(held(lan).length, 0);
   assert.ok(f.openudp(null, 1024).isopen());
   assert.ok(f.openudp(null, 65535).isopen());
-  assert.equal(endpointsOf(lan, '192.168.1.2').map((e) => e.port), [1024, 65535]);
+  assert.equal(held(lan), [1024, 65535]);
 });
 
 where('a port another open socket on the device holds: ERR_PORT_IN_USE, OK again once it closes', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
   const e = connect(lan, b, 'eth0');
-  const w = connect(lan, b, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
+  const w = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const s = e.f.openudp(null, 2000);
   assert.is(codeOf(() => e.f.openudp(null, 2000)), 'ERR_PORT_IN_USE');
   assert.is(codeOf(() => w.f.openudp(null, 2000)), 'ERR_PORT_IN_USE', 'held device-wide, across interfaces');
@@ -98,12 +92,10 @@ where('a port another open socket on the device holds: ERR_PORT_IN_USE, OK again
 
 where('the port check is the runtime\'s: also over a driver that binds per interface', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
   let handles = 0;
-  const drv = { ...dev.driver, open: () => handles++, close: () => {} };
-  const rt = createRuntime(dev.platform, { mock: drv }, MOCK_BOARD);
+  const { rt } = boot(lan, 2, {}, { patch: { open: () => handles++, close: () => {} } });
   const e = rt.imp.net.open({ interface: 'eth0' });
-  const w = rt.imp.net.open({ interface: 'wl0', wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
+  const w = rt.imp.net.open({ interface: 'wl0', wificonfig: WIFI });
   lan.run(200);
   e.openudp(null, 2000);
   assert.is(codeOf(() => w.openudp(null, 2000)), 'ERR_PORT_IN_USE');
@@ -124,9 +116,7 @@ where('a port an ephemeral bind took is in use for openudp too', () => {
 
 where('a driver that cannot bind the port (held outside the runtime): ERR_PORT_IN_USE, nothing kept', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
-  const drv = { ...dev.driver, open: (nii: string, port: number, cb: any) => (port === 4000 ? -1 : dev.driver.open(nii, port, cb)) };
-  const rt = createRuntime(dev.platform, { mock: drv }, MOCK_BOARD);
+  const { rt } = boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, cb) => (port === 4000 ? -1 : d.open(nii, port, cb)) }) });
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   assert.is(codeOf(() => f.openudp(null, 4000)), 'ERR_PORT_IN_USE');
@@ -141,7 +131,7 @@ unbound('an unbound socket holds no port and delivers nothing', () => {
   const a = boot(lan, 2);
   const got: unknown[] = [];
   const s = connect(lan, a).f.openudp((...args: unknown[]) => got.push(args));
-  assert.is(endpointsOf(lan, '192.168.1.2').length, 0);
+  assert.is(held(lan).length, 0);
   const b = boot(lan, 3);
   const t = connect(lan, b).f.openudp(null, 5000);
   for (const port of [0, 1024, 49152, 65535]) t.send('192.168.1.2', port, 'hello?');
@@ -159,7 +149,7 @@ unbound('the first successful send binds a port in 49152-65535; later sends keep
   const ports = lan.wire.map((w) => w.fromPort);
   assert.ok(ports[0] >= 49152 && ports[0] <= 65535, String(ports[0]));
   assert.equal(ports, [ports[0], ports[0], ports[0], ports[0], ports[0]]);
-  assert.equal(endpointsOf(lan, '192.168.1.2').map((e) => e.port), [ports[0]]);
+  assert.equal(held(lan), [ports[0]]);
 });
 
 unbound('a send that is not connected, rate limited or a data error does not bind', () => {
@@ -168,14 +158,14 @@ unbound('a send that is not connected, rate limited or a data error does not bin
   const f = b.rt.imp.net.open({ interface: 'eth0' });
   const s = f.openudp();
   assert.is(s.send(THERE, 7000, 'x'), 1);
-  assert.is(endpointsOf(lan, '192.168.1.2').length, 0, 'not connected');
+  assert.is(held(lan).length, 0, 'not connected');
   lan.run(200);
   assert.is(codeOf(() => s.send(THERE, 7000, 42)), 'ERR_BAD_DATA');
-  assert.is(endpointsOf(lan, '192.168.1.2').length, 0, 'data error');
+  assert.is(held(lan).length, 0, 'data error');
   const other = f.openudp();
   assert.is(other.send(THERE, 7000, 'takes the only token'), 0);
   assert.is(s.send(THERE, 7000, 'x'), 4);
-  assert.is(endpointsOf(lan, '192.168.1.2').length, 1, 'rate limited: only the other socket is bound');
+  assert.is(held(lan).length, 1, 'rate limited: only the other socket is bound');
 });
 
 unbound('ephemeral ports never collide with ports held by open sockets (all but 12 held)', () => {
@@ -209,13 +199,8 @@ unbound('many unbound sockets get distinct ports spread over the range', () => {
 
 unbound('a port the driver refuses is skipped and not marked held', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
   const refused: number[] = [];
-  const drv = {
-    ...dev.driver,
-    open: (nii: string, port: number, cb: any) => (refused.length < 3 ? (refused.push(port), -1) : dev.driver.open(nii, port, cb)),
-  };
-  const rt = createRuntime(dev.platform, { mock: drv }, MOCK_BOARD);
+  const { rt } = boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, cb) => (refused.length < 3 ? (refused.push(port), -1) : d.open(nii, port, cb)) }) });
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const s = f.openudp();

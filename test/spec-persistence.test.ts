@@ -4,10 +4,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect } from './helpers';
+import { boot, connect, WIFI } from './helpers';
 
 const KEY = 'espimp.net';
-const CREDS = { ssid: 'espimp-lab', key: 'secret' };
 
 const saved = suite('persistence: what is saved');
 
@@ -24,22 +23,22 @@ saved('a NIC that only names an interface is persisted as the default, by its ca
 saved('naming another interface keeps the persisted Wi-Fi credentials', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.dev.storage[KEY] = JSON.stringify({ nii: 'eth0', wificonfig: CREDS });
+  b.dev.storage[KEY] = JSON.stringify({ nii: 'eth0', wificonfig: WIFI });
   b.rt.imp.net.open({ interface: 'wifi' });
-  assert.equal(JSON.parse(b.dev.storage[KEY]), { nii: 'wl0', wificonfig: CREDS });
+  assert.equal(JSON.parse(b.dev.storage[KEY]), { nii: 'wl0', wificonfig: WIFI });
 });
 
 saved('a NIC with wificonfig or staticconfig is never persisted: storage untouched', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.rt.imp.net.open({ interface: 'wl0', wificonfig: CREDS });
+  b.rt.imp.net.open({ interface: 'wl0', wificonfig: WIFI });
   b.rt.imp.net.open({ interface: 'eth0', staticconfig: { ip: '192.168.1.50' } });
   lan.run(500);
   assert.equal(b.dev.storage, {}, 'nothing written to empty storage');
   const before = JSON.stringify({ nii: 'cell0', wificonfig: { ssid: 'persisted', key: 'k' } });
   const c = boot(lan, 3);
   c.dev.storage[KEY] = before;
-  connect(lan, c, 'wl0', { wificonfig: CREDS, staticconfig: { ip: '192.168.1.60' } });
+  connect(lan, c, 'wl0', { wificonfig: WIFI, staticconfig: { ip: '192.168.1.60' } });
   c.dev.unplug('radio');
   lan.run(100);
   assert.equal(c.dev.storage, { [KEY]: before }, 'an existing default is not replaced or changed');
@@ -62,7 +61,7 @@ const creds = suite('persistence: Wi-Fi credentials');
 creds('a named-only Wi-Fi NIC joins with the persisted credentials', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.dev.storage[KEY] = JSON.stringify({ wificonfig: CREDS });
+  b.dev.storage[KEY] = JSON.stringify({ wificonfig: WIFI });
   const { states } = connect(lan, b, 'wl0');
   assert.equal(states, [0, 101, 104, 1]);
 });
@@ -77,7 +76,7 @@ creds('persisted credentials that are wrong -> WIFI_STOPPED_UNHAPPY', () => {
 creds('a Wi-Fi NIC with staticconfig but no wificonfig takes the persisted credentials', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.dev.storage[KEY] = JSON.stringify({ wificonfig: CREDS });
+  b.dev.storage[KEY] = JSON.stringify({ wificonfig: WIFI });
   const { f, states } = connect(lan, b, 'wl0', { staticconfig: { ip: '192.168.1.70' } });
   assert.equal(states, [0, 101, 1]);
   assert.is(f.getiptable().ipv4.address, '192.168.1.70');
@@ -101,7 +100,7 @@ creds('NIC credentials win over persisted ones', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
   b.dev.storage[KEY] = JSON.stringify({ wificonfig: { ssid: 'espimp-lab', key: 'old' } });
-  assert.equal(connect(lan, b, 'wl0', { wificonfig: CREDS }).states, [0, 101, 104, 1]);
+  assert.equal(connect(lan, b, 'wl0', { wificonfig: WIFI }).states, [0, 101, 104, 1]);
 });
 
 const discard = suite('persistence: extended config is discarded');
@@ -134,7 +133,7 @@ discard('a named-only interface comes back by itself after the cable is re-plugg
 discard('lost Wi-Fi with extended credentials: neither the radio nor a later named-only open reuses them', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  const { f, states } = connect(lan, b, 'wl0', { wificonfig: CREDS });
+  const { f, states } = connect(lan, b, 'wl0', { wificonfig: WIFI });
   b.dev.unplug('radio');
   lan.run(100);
   b.dev.plug('radio');
@@ -150,7 +149,7 @@ discard('lost Wi-Fi with extended credentials: neither the radio nor a later nam
 discard('a failed extended attempt is discarded; a later named-only open uses the persisted config', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.dev.storage[KEY] = JSON.stringify({ wificonfig: CREDS });
+  b.dev.storage[KEY] = JSON.stringify({ wificonfig: WIFI });
   const { states } = connect(lan, b, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'typo' } });
   assert.equal(states, [0, 101, 106]);
   b.dev.unplug('radio');
@@ -164,7 +163,7 @@ discard('a failed extended attempt is discarded; a later named-only open uses th
 discard('a named-only Wi-Fi link that is lost rejoins when the radio is back', () => {
   const lan = new Lan();
   const b = boot(lan, 2);
-  b.dev.storage[KEY] = JSON.stringify({ wificonfig: CREDS });
+  b.dev.storage[KEY] = JSON.stringify({ wificonfig: WIFI });
   const { states } = connect(lan, b, 'wl0');
   b.dev.unplug('radio');
   lan.run(100);

@@ -3,11 +3,10 @@
 // handlers, drops when no handler or a full ring, and the counters.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Lan, MockDevice } from '../hal/mock/lan';
-import { createRuntime } from '../firmware/runtime';
+import { Lan } from '../hal/mock/lan';
 import { Blob } from '../firmware/blob';
-import type { NetDriver, OnDatagram } from '../hal/contract';
-import { boot, connect, codeOf, MOCK_BOARD } from './helpers';
+import type { OnDatagram } from '../hal/contract';
+import { boot, connect, codeOf } from './helpers';
 
 type Got = [string, number, string, number, Blob];
 
@@ -22,10 +21,9 @@ function pair(board = {}, lanOpts = {}) {
   return { lan, a, b, rx, tx, got };
 }
 
-/** A runtime over dev's mock driver with the receive path wrapped by `wrap`. */
-function wrapped(dev: MockDevice, wrap: (onmsg: OnDatagram) => OnDatagram) {
-  const drv: NetDriver = { ...dev.driver, open: (nii, port, onmsg) => dev.driver.open(nii, port, wrap(onmsg)) };
-  return createRuntime(dev.platform, { mock: drv }, MOCK_BOARD);
+/** The runtime of a device at .2 whose mock driver's receive path is wrapped by `wrap`. */
+function wrapped(lan: Lan, wrap: (onmsg: OnDatagram) => OnDatagram) {
+  return boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, onmsg) => d.open(nii, port, wrap(onmsg)) }) }).rt;
 }
 
 const args = suite('receive: callback arguments');
@@ -69,8 +67,7 @@ args('toAddress: unicast, subnet broadcast, limited broadcast', () => {
 
 args('a driver that cannot tell the destination: toAddress is the interface\'s unicast address', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
-  const rt = wrapped(dev, (onmsg) => (d, f, p) => onmsg(d, f, p, null));
+  const rt = wrapped(lan, (onmsg) => (d, f, p) => onmsg(d, f, p, null));
   const f = rt.imp.net.open({ interface: 'eth0' }, null);
   lan.run(200);
   const got: string[] = [];
@@ -102,9 +99,8 @@ handler('onreceive replaces the handler; null removes it (datagrams then dropped
 
 handler('the handler at delivery time gets a queued datagram; removed before delivery -> dropped', () => {
   const lan = new Lan();
-  const a = boot(lan, 2);
   let onmsg: OnDatagram | null = null;
-  const rt = wrapped(a.dev, (m) => (onmsg = m));
+  const rt = wrapped(lan, (m) => (onmsg = m));
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const first: string[] = [], second: string[] = [];
@@ -127,9 +123,8 @@ handler('the handler at delivery time gets a queued datagram; removed before del
 
 handler('a datagram the driver hands over after the socket closed is ignored, not counted', () => {
   const lan = new Lan();
-  const a = boot(lan, 2);
   let onmsg: OnDatagram | null = null;
-  const rt = wrapped(a.dev, (m) => (onmsg = m));
+  const rt = wrapped(lan, (m) => (onmsg = m));
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const got: string[] = [];
@@ -154,9 +149,8 @@ const deliver = suite('receive: delivery');
 
 deliver('delivery is asynchronous: never inside the driver\'s receive callback', () => {
   const lan = new Lan();
-  const a = boot(lan, 2);
   let inside = false, insideCalls = 0, calls = 0;
-  const rt = wrapped(a.dev, (onmsg) => (d, f, p, to) => { inside = true; onmsg(d, f, p, to); inside = false; });
+  const rt = wrapped(lan, (onmsg) => (d, f, p, to) => { inside = true; onmsg(d, f, p, to); inside = false; });
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   f.openudp(() => { calls++; if (inside) insideCalls++; }, 2000);
@@ -169,9 +163,8 @@ deliver('delivery is asynchronous: never inside the driver\'s receive callback',
 
 deliver('delivery is in arrival order, also when the LAN reorders and duplicates', () => {
   const lan = new Lan({ faults: { reorder: 0.5, jitter: 30, dup: 0.2 }, seed: 11 });
-  const a = boot(lan, 2);
   const arrived: string[] = [];
-  const rt = wrapped(a.dev, (onmsg) => (d, f, p, to) => { arrived.push(new TextDecoder().decode(d as Uint8Array)); onmsg(d, f, p, to); });
+  const rt = wrapped(lan, (onmsg) => (d, f, p, to) => { arrived.push(new TextDecoder().decode(d as Uint8Array)); onmsg(d, f, p, to); });
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const delivered: string[] = [];

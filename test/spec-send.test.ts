@@ -4,8 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { createRuntime } from '../firmware/runtime';
-import { boot, connect, caught, codeOf, MOCK_BOARD, Booted } from './helpers';
+import { boot, connect, caught, codeOf, held, WIFI, Booted } from './helpers';
 
 const THERE = '192.168.1.3';
 
@@ -16,10 +15,6 @@ function ready(port?: number) {
   const { f } = connect(lan, b);
   const s = f.openudp(null, port);
   return { lan, b, f, s };
-}
-
-function held(lan: Lan) {
-  return lan.endpoints.filter((e) => e.dev.ip === '192.168.1.2').map((e) => e.port);
 }
 
 const order = suite('send: the order of the checks');
@@ -230,9 +225,8 @@ codes('not CONNECTED -> 1, nothing on the wire (starting, cable out, after re-pl
 
 codes('not CONNECTED -> 1 without asking the driver, even one that would send anyway', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
   let calls = 0;
-  const rt = createRuntime(dev.platform, { mock: { ...dev.driver, send: () => (calls++, 0) } }, MOCK_BOARD);
+  const { dev, rt } = boot(lan, 2, {}, { patch: { send: () => (calls++, 0) } });
   const f = rt.imp.net.open({ interface: 'eth0' });
   const s = f.openudp(null, 2000);
   assert.is(s.send(THERE, 2000, 'x'), 1);
@@ -246,8 +240,7 @@ codes('not CONNECTED -> 1 without asking the driver, even one that would send an
 
 codes('a driver whose send fails: 1, never a throw, counted as failed', () => {
   const lan = new Lan();
-  const dev = lan.device(2);
-  const rt = createRuntime(dev.platform, { mock: { ...dev.driver, send: () => -1 } }, MOCK_BOARD);
+  const { rt } = boot(lan, 2, {}, { patch: { send: () => -1 } });
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const s = f.openudp(null, 2000);
@@ -305,7 +298,7 @@ rate('the bucket is shared by all sockets of a device, across interfaces, but no
   const lan = new Lan();
   const a = boot(lan, 2);
   const e = connect(lan, a, 'eth0');
-  const w = connect(lan, a, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
+  const w = connect(lan, a, 'wl0', { wificonfig: WIFI });
   const s1 = e.f.openudp(), s2 = w.f.openudp(null, 3000);
   for (let i = 0; i < 50; i++) {
     assert.is(s1.send(THERE, 2000, 'x'), 0);

@@ -12,13 +12,13 @@ import { createRuntime } from '../../firmware/runtime';
 import type { Platform } from '../../hal/contract';
 import { HOST_BOARD } from '../../hal/node/board';
 import { VIRTUAL_LAN, VIRTUAL_BROADCAST } from '../../hal/loopback';
-import { boot } from '../helpers';
+import { boot, WIFI } from '../helpers';
 import type { ConformanceFixture } from './suite';
 
 
 /** The NIC for `nii`: wl0 with the credentials the simulated LAN accepts. */
 export function nicFor(nii: string) {
-  return nii === 'wl0' ? { interface: nii, wificonfig: { ssid: 'espimp-lab', key: 'secret' } } : { interface: nii };
+  return nii === 'wl0' ? { interface: nii, wificonfig: WIFI } : { interface: nii };
 }
 
 /** until() on a virtual clock: advance 1 ms at a time, for at most limitMs of virtual time. */
