@@ -87,10 +87,15 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     getstate(): number {
       return this._state;
     }
+    /**
+     * {ipv4: the driver's fields that are set, and the broadcast it gives or that follows from
+     * address/netmask}. The set fields are copied, not the unset ones deleted: Espruino's for-in
+     * stops when the key it is on is deleted (jsparse.c), so deleting would keep the later empty keys.
+     */
     getiptable() {
-      var a: any = Object.assign({}, (this._state < 0 ? null : this._drv.addr(this.nii)) || {}), k;
-      a.broadcast = a.broadcast || broadcastOf(a.address, a.netmask);
-      for (k in a) if (!a[k]) delete a[k];
+      var d: any = (this._state < 0 ? null : this._drv.addr(this.nii)) || {}, a: any = {}, k;
+      for (k in d) if (d[k]) a[k] = d[k];
+      if (k = a.broadcast || broadcastOf(a.address, a.netmask)) a.broadcast = k;
       return { ipv4: a };
     }
     /** interface.openudp(onreceive?, localPort?) */
