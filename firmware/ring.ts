@@ -2,6 +2,7 @@
 // A record is a 12-byte header (from 4, to 4, from port 2, length 2) then the payload;
 // records wrap byte-wise around the end. A datagram that does not fit is refused whole.
 // Copies go through set/slice/subarray (native on Espruino and in V8), never byte loops.
+import { quad } from './address';
 
 /** h[i..i+3] as one number (a cache key). */
 var key = function (h: Uint8Array, i: number): number {
@@ -51,13 +52,13 @@ export class Ring {
     t.n -= len;
     return o;
   }
-  /** Copy one datagram in: false, with nothing changed, when it does not fit. */
+  /** Copy one datagram in (from and to dotted quads): false, with nothing changed, when it does not fit. */
   push(data: Uint8Array, from: string, port: number, to: string): boolean {
     var t = this, h = t.h, len = data.length;
     if (len + 12 > t.b.length - t.n) return false;
     // address bytes are parsed again only when the addresses change
-    if (from !== t._f) h.set((t._f = from).split('.').map(Number));
-    if (to !== t._t) h.set((t._t = to).split('.').map(Number), 4);
+    if (from !== t._f) h.set(quad(t._f = from)!);
+    if (to !== t._t) h.set(quad(t._t = to)!, 4);
     h[8] = port >> 8;
     h[9] = port;
     h[10] = len >> 8;
