@@ -22,7 +22,7 @@ export class Bucket {
   take(now: number): boolean {
     var b = this, dt = now - b._last;
     b._last = now;
-    if (dt > 0) b.t = dt >= Math.ceil((b._cap - b.t) / b._refill) ? b._cap : b.t + dt * b._refill;
+    if (dt > 0) b.t = Math.min(b._cap, b.t + dt * b._refill);
     if (b.t < b._cost) return false;
     b.t -= b._cost;
     return true;
