@@ -1,15 +1,14 @@
 // A host device for the benchmarks: a runtime over the node driver on the loopback LAN,
 // eth0 connected, the rate limit lifted through board data (bucket capacity and refill
 // huge) so the benchmarks measure the send path and not the 25 packets/s policy.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BoardSettings } from '../hal/contract';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
+import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime, type Runtime } from '../firmware/runtime';
-
-const HOST_BOARD: BoardSettings = JSON.parse(readFileSync(new URL('../boards/host.json', import.meta.url), 'utf8'));
 
 /** boards/host.json with a bucket that never runs dry at benchmark rates. */
 export const BENCH_BOARD: BoardSettings = { ...HOST_BOARD, bucket: { capacity: 1e15, refill: 1e12, cost: 1000 } };

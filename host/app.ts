@@ -37,6 +37,21 @@ export function guarded(p: Platform, report: (line: string) => void): Platform {
   return { ...p, timer: (ms, cb) => p.timer(ms, wrap(cb)) };
 }
 
+/** A platform whose timers are tracked, so what an app left pending can be cancelled at once (to stop a device). */
+export function tracked(p: Platform): { platform: Platform; stopAll: () => void } {
+  const live = new Set<unknown>();
+  const platform: Platform = {
+    ...p,
+    timer: (ms, cb) => {
+      const id = p.timer(ms, () => { live.delete(id); cb(); });
+      live.add(id);
+      return id;
+    },
+    cancel: (id) => { live.delete(id); p.cancel(id); },
+  };
+  return { platform, stopAll: () => { for (const id of live) p.cancel(id); live.clear(); } };
+}
+
 /** The globals an app sees: the runtime's, timers on the platform clock, console. */
 export function appGlobals(rt: Runtime, p: Platform): { [name: string]: unknown } {
   const intervals = new Map<object, unknown>();

@@ -9,9 +9,7 @@ import { unframe } from '../firmware/agent';
 import type { Counters } from '../firmware/counters';
 import { appSource, guarded, startApp } from './app';
 import { UserError } from './cli-error';
-
-/** The simulated LAN's first three octets: the same virtual LAN the host driver maps to loopback. */
-export const SIM_SUBNET = '192.168.77';
+import { VIRTUAL_LAN } from '../hal/loopback';
 
 /** The board every simulated device is: eth0 and wl0 (joined with the LAN's credentials), a 4 KiB ring, impOS's rate limit. */
 export const SIM_BOARD: BoardSettings = {
@@ -114,7 +112,7 @@ function assignHosts(specs: DeviceSpec[]): number[] {
 /** Run the devices for opts.duration virtual seconds; throws UserError for a missing or throwing app. */
 export function runSim(opts: SimOptions): SimResult {
   if (!opts.devices.length) usage('give at least one app');
-  const lan = new Lan({ subnet: SIM_SUBNET, faults: { loss: opts.loss, dup: opts.dup, reorder: opts.reorder }, seed: opts.seed ?? 1 });
+  const lan = new Lan({ subnet: VIRTUAL_LAN, faults: { loss: opts.loss, dup: opts.dup, reorder: opts.reorder }, seed: opts.seed ?? 1 });
   const hosts = assignHosts(opts.devices);
   const names = opts.devices.map((s, i) => `${basename(s.file, extname(s.file))}@${hosts[i]}`);
   const width = Math.max(...names.map((n) => n.length));

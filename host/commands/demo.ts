@@ -2,23 +2,23 @@
 // examples/sensor-hub, each its own runtime and app context, on the loopback LAN with real
 // UDP sockets (virtual 192.168.77.N = 127.77.0.N). Runs about 20 s, prints discovery,
 // readings and a summary (asked of the hub over the agent link), then ends by itself.
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import type { BoardSettings, Platform } from '../../hal/contract';
 import { createNodeDriver } from '../../hal/node/driver';
 import { createHostPlatform } from '../../hal/node/platform';
+import { HOST_BOARD } from '../../hal/node/board';
+import { VIRTUAL_LAN } from '../../hal/loopback';
 import { createRuntime, Runtime } from '../../firmware/runtime';
 import type { Counters } from '../../firmware/counters';
 import { frame, unframe } from '../../firmware/agent';
-import { appSource, guarded, startApp } from '../app';
+import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
 
 const HUB_APP = fileOf('../../examples/sensor-hub/hub.js');
 const NODE_APP = fileOf('../../examples/sensor-hub/node.js');
-const BOARD: BoardSettings = JSON.parse(readFileSync(fileOf('../../boards/host.json'), 'utf8'));
 
 function fileOf(rel: string): string {
   return fileURLToPath(new URL(rel, import.meta.url));
@@ -41,23 +41,8 @@ export interface DemoResult {
   /** Driver faults (e.g. a port in use). */ faults: string[];
 }
 
-/** A platform whose timers are tracked, so the demo can cancel what the apps left pending. */
-function tracked(p: Platform) {
-  const live = new Set<unknown>();
-  const platform: Platform = {
-    ...p,
-    timer: (ms, cb) => {
-      const id = p.timer(ms, () => { live.delete(id); cb(); });
-      live.add(id);
-      return id;
-    },
-    cancel: (id) => { live.delete(id); p.cancel(id); },
-  };
-  return { platform, stopAll: () => { for (const id of live) p.cancel(id); live.clear(); } };
-}
-
 /** Run the hub and three nodes for opts.seconds; resolves when everything is shut down. */
-export function runDemo(opts: DemoOptions): Promise<DemoResult> {
+function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const stamp = () => `[${((performance.now() - t0) / 1000).toFixed(3).padStart(7)}s]`;
   const stateDir = mkdtempSync(join(tmpdir(), 'espimp-demo-'));
@@ -73,12 +58,12 @@ export function runDemo(opts: DemoOptions): Promise<DemoResult> {
       opts.print(`${stamp()} ${d.name.padEnd(4)} ${line}`);
     };
     const driver = createNodeDriver({
-      lan: 'loopback', ip: `192.168.77.${host}`,
+      lan: 'loopback', ip: `${VIRTUAL_LAN}.${host}`,
       onfault: (code, detail) => { result.faults.push(`${d.name}: ${detail}`); write(`ERROR: ${code}: ${detail}`); },
     });
     const t = tracked(createHostPlatform({ stateFile: join(stateDir, `${d.name}.json`), write }));
     const p = guarded(t.platform, (l) => write('ERROR: ' + l));
-    const rt = createRuntime(p, { node: driver }, BOARD);
+    const rt = createRuntime(p, { node: driver }, HOST_BOARD);
     rt.agent.tx = (frameLine: string) => {
       const m = unframe(frameLine.slice(1));
       if (typeof m == 'number') write(`ERROR: damaged agent frame (${m})`); else agentMessage(m);
@@ -142,11 +127,11 @@ export function register(program: Command) {
     .description('run the sensor hub and three nodes on the loopback LAN (real UDP sockets) and print a summary')
     .option('--seconds <n>', 'how long to run, wall-clock seconds', number(1, 3600, false), 20)
     .option('--poll <n>', "the hub's poll interval, seconds (HUB_POLL_SECONDS)", number(0.5, 600, false), 4)
-    .option('--host <n>', "the hub's host number: 192.168.77.N = 127.77.0.N; the nodes take the next three", number(1, 251, true), 1)
+    .option('--host <n>', `the hub's host number: ${VIRTUAL_LAN}.N = 127.77.0.N; the nodes take the next three`, number(1, 251, true), 1)
     .option('--port <n>', "the nodes' port (SENSOR_PORT); the hub uses the next one", number(1024, 65534, true), 5005)
     .action(async (opts) => {
       const print = (line: string) => process.stdout.write(line + '\n');
-      print(`espimp demo: hub at 192.168.77.${opts.host} and 3 sensor nodes on loopback (127.77.0.x), ` +
+      print(`espimp demo: hub at ${VIRTUAL_LAN}.${opts.host} and 3 sensor nodes on loopback (127.77.0.x), ` +
         `ports ${opts.port}/${opts.port + 1}, polling every ${opts.poll} s, for ${opts.seconds} s`);
       const r = await runDemo({ seconds: opts.seconds, poll: opts.poll, host: opts.host, port: opts.port, print });
       for (const line of summary(r)) print(line);

@@ -12,7 +12,7 @@ import { toLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../../hal/loopback'
 import { createRuntime } from '../../firmware/runtime';
 import { setMessages } from '../../firmware/errors';
 import { MESSAGES } from '../messages';
-import { appSource, guarded, startApp } from '../app';
+import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
 
 const HELP = `
@@ -43,27 +43,6 @@ function parseDuration(text: string): number {
   const s = Number(text);
   if (!/\S/.test(text) || !(s > 0 && s <= 2147483)) throw new InvalidArgumentError('must be a number of seconds > 0 (at most 2147483).');
   return s;
-}
-
-/** A platform whose timers can all be cancelled at once (to end the run cleanly). */
-function tracked(p: Platform) {
-  const live = new Set<unknown>();
-  const platform: Platform = {
-    ...p,
-    timer(ms, cb) {
-      const id: unknown = p.timer(ms, () => { live.delete(box); cb(); });
-      const box = { id };
-      live.add(box);
-      return box;
-    },
-    cancel(box) {
-      if (box && typeof box === 'object' && 'id' in box) {
-        live.delete(box);
-        p.cancel((box as { id: unknown }).id);
-      }
-    },
-  };
-  return { platform, cancelAll() { for (const b of [...live]) platform.cancel(b); } };
 }
 
 export interface RunOptions {
@@ -110,7 +89,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     for (const s of signals) process.off(s, onSignal);
     fatal = err;
     driver.shutdown();
-    timers.cancelAll();
+    timers.stopAll();
     finish();
   }
   for (const s of signals) process.on(s, onSignal);

@@ -1,7 +1,8 @@
 // espimp sim: run apps as devices of the simulated LAN on a virtual clock and print a
 // timeline and per-device counters. The engine is host/sim.ts; docs/sim.md explains it.
 import { Command, InvalidArgumentError } from 'commander';
-import { runSim, parseDevice, parseProbability, countersTable, clockText, SIM_SUBNET, DeviceSpec } from '../sim';
+import { runSim, parseDevice, parseProbability, countersTable, clockText, DeviceSpec } from '../sim';
+import { VIRTUAL_LAN } from '../../hal/loopback';
 import { UserError } from '../cli-error';
 
 /** A commander argParser from a parser that throws UserError. */
@@ -18,7 +19,7 @@ const HELP = `
 Devices:
   Each <app> is FILE[@HOST][,NAME=VALUE]...
     FILE        the app (.js or .ts)
-    @HOST       its address ${SIM_SUBNET}.HOST (1-254); without it devices take
+    @HOST       its address ${VIRTUAL_LAN}.HOST (1-254); without it devices take
                 the lowest free host number from 1, in the order given
     NAME=VALUE  a global the app sees, e.g. SENSOR_ID=n2 (a decimal number
                 becomes a number, true/false a boolean, the rest a string)
