@@ -7,11 +7,11 @@ import { frame, unframe } from '../firmware/agent';
 import { blobOf } from '../firmware/blob';
 
 /** A frame starts with DLE then '@'; its body never holds a DLE, so a DLE always means a new frame. */
-export const FRAME_START = '\x10@';
+const FRAME_START = '\x10@';
 /** The device's global that takes a frame (firmware/runtime.ts `agentrx`). */
-export const RX_GLOBAL = 'agentrx';
+const RX_GLOBAL = 'agentrx';
 /** A line longer than this (no newline yet) is given up: shown as text, or counted truncated if it holds a frame. */
-export const MAX_LINE = 1 << 22;
+const MAX_LINE = 1 << 22;
 
 const HEADER = /^@([0-9a-f]{1,8}),([0-9a-f]{1,8}):/;
 const REPL_LINE = new RegExp(`^\x10${RX_GLOBAL}\\(("(?:[^"\\\\]|\\\\.)*")\\)\r?\n?$`);
@@ -108,7 +108,7 @@ export class FrameDecoder {
 }
 
 /** The frame for one message; a Uint8Array (or Buffer) travels as a blob. Throws for data with no JSON form. */
-export function encodeFrame(name: string, data: unknown): string {
+function encodeFrame(name: string, data: unknown): string {
   return frame(name, data instanceof Uint8Array ? blobOf(data) : data);
 }
 

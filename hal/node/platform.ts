@@ -23,7 +23,7 @@ export function stampedWrite(line: string) {
 }
 
 /** The default state file: ~/.espimp/state.json. */
-export function defaultStateFile(): string {
+function defaultStateFile(): string {
   return join(homedir(), '.espimp', 'state.json');
 }
 

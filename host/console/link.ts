@@ -23,7 +23,7 @@ export interface LinkEvents {
 }
 
 /** Espruino's telnet console port, for tcp://host without a port (as `espimp flash` does). */
-export const TELNET_PORT = 23;
+const TELNET_PORT = 23;
 
 /** The port spec of `--port` (a device path, or tcp://host[:port]) and `--baud`; throws UserError when malformed. */
 export function parsePort(port: string, baud: string | number): PortSpec {
