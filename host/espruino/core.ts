@@ -11,9 +11,7 @@ export interface Realm {
   Object: ObjectConstructor;
   Array: ArrayConstructor;
   Uint8Array: Uint8ArrayConstructor;
-  ArrayBuffer: ArrayBufferConstructor;
   Error: ErrorConstructor;
-  TypeError: TypeErrorConstructor;
   JSON: JSON;
 }
 
@@ -45,19 +43,12 @@ export interface Core {
 
 /** Bytes of a binary string (chars 0-255); a char above 255 (not possible on Espruino) is UTF-8 encoded. */
 export function stringBytes(s: string): Uint8Array {
-  let wide = false;
-  for (let i = 0; i < s.length && !wide; i++) wide = s.charCodeAt(i) > 255;
-  if (wide) return new Uint8Array(Buffer.from(s, 'utf8'));
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  return new Uint8Array(Buffer.from(s, /[^\x00-\xff]/.test(s) ? 'utf8' : 'latin1'));
 }
 
 /** A binary string (chars 0-255) of bytes. */
 export function bytesString(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, Array.prototype.slice.call(b, i, i + 4096));
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 
 /** A deterministic MAC address for device `host` on a board of `flavor`. */

@@ -18,15 +18,15 @@ import dgram from 'node:dgram';
 import { type Core, stringBytes, bytesString } from './core';
 
 /** Receive cut of Espruino's socket layer: a 536-byte chunk minus the 8-byte header. */
-export const RECV_DEFAULT = 528;
+const RECV_DEFAULT = 528;
 /** Native ESP8266 drops UDP payloads larger than this. */
-export const ESP8266_MAX_UDP = 268;
+const ESP8266_MAX_UDP = 268;
 const EPHEMERAL = 49152;
 
 /** Counters of the fake dgram, for tests. */
 export interface DgramStats { sent: number; received: number; truncated: number; dropped: number; refused: number }
 
-export interface DgramOptions {
+interface DgramOptions {
   /** linux flavor: bind and send from this loopback address with real sockets. */
   loopback?: { address: string };
 }
@@ -78,7 +78,7 @@ export function makeDgram(core: Core, opts: DgramOptions) {
     };
 
     /** Bind the LAN endpoint, or the real socket, to `p` (0: ephemeral). */
-    const open = (p: number): boolean => {
+    const open = (p: number): void => {
       if (opts.loopback) {
         const n = dgram.createSocket({ type: 'udp4', reuseAddr: !!o.reuseAddr });
         node = n;
@@ -101,7 +101,7 @@ export function makeDgram(core: Core, opts: DgramOptions) {
             core.later(0, bound);
           });
         });
-        return true;
+        return;
       }
       if (!p) {
         for (let i = 0; i < 16384 && lanPorts.has(nextEphemeral); i++) nextEphemeral = nextEphemeral >= 65535 ? EPHEMERAL : nextEphemeral + 1;
@@ -119,7 +119,6 @@ export function makeDgram(core: Core, opts: DgramOptions) {
       };
       core.lan!.endpoints.push(ep);
       core.later(0, bound);
-      return true;
     };
 
     Object.assign(sock, {

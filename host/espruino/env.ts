@@ -51,7 +51,9 @@ export type { Flavor } from './core';
 /** Fields of a boards/<name>.json the environment reads (others are ignored). */
 export interface BoardLike {
   name?: string;
+  /** Not in boards/*.json (they are told apart by name): for a hand-made board object. */
   flavor?: string;
+  /** `storage` (bytes of flash for Storage) is not in boards/*.json either: for a hand-made board object. */
   memory?: { blocks?: number; storage?: number } | null;
   [key: string]: unknown;
 }
@@ -115,7 +117,7 @@ const VARS_PER_CHAR = 614 / 5000;
 const BASE_VARS = 48;
 
 /** The flavor a board file describes (board.flavor, else its name). */
-export function flavorOf(board?: BoardLike): Flavor {
+function flavorOf(board?: BoardLike): Flavor {
   const s = String((board && (board.flavor || board.name)) || '').toLowerCase();
   if ((FLAVORS as string[]).includes(s)) return s as Flavor;
   if (s.includes('esp32')) return 'esp32';
@@ -157,7 +159,7 @@ export function createEspruinoEnv(opts: EspruinoEnvOptions = {}): EspruinoEnv {
   const ctx = vm.createContext({}, { name: `espruino-${flavor}`, microtaskMode: 'afterEvaluate' });
   const inCtx = (code: string) => vm.runInContext(code, ctx);
   const drain = new vm.Script('0');
-  const R: Realm = inCtx('({ Object: Object, Array: Array, Uint8Array: Uint8Array, ArrayBuffer: ArrayBuffer, Error: Error, TypeError: TypeError, JSON: JSON })');
+  const R: Realm = inCtx('({ Object: Object, Array: Array, Uint8Array: Uint8Array, Error: Error, JSON: JSON })');
   const print = (line: string) => {
     output.push(line);
     if (opts.echo) opts.echo(line);

@@ -43,8 +43,13 @@ export function flatBytes(args: unknown[]): number[] {
   return out;
 }
 
+/** The binary string E.toString makes of its arguments (flatBytes). */
+export function flatString(args: unknown[]): string {
+  return bytesString(Uint8Array.from(flatBytes(args)));
+}
+
 /** CRC32 (IEEE, as E.CRC32). */
-export function crc32(bytes: number[] | Uint8Array): number {
+function crc32(bytes: number[] | Uint8Array): number {
   let c = ~0;
   for (let i = 0; i < bytes.length; i++) {
     c ^= bytes[i] & 255;
@@ -54,7 +59,7 @@ export function crc32(bytes: number[] | Uint8Array): number {
 }
 
 /** Approximate E.getSizeOf on a 32-bit build: {} = 1, 10-element array = 11, 100-char string = 12, Uint8Array(100) = 11, small function = 3. */
-export function sizeOf(v: any, seen = new Set<object>()): number {
+function sizeOf(v: any, seen = new Set<object>()): number {
   if (typeof v === 'string') return v.length <= 8 ? 1 : 1 + Math.ceil((v.length - 8) / 9);
   if (typeof v === 'function') return 3;
   if (!v || typeof v !== 'object') return 1;
@@ -169,8 +174,6 @@ export function timers(core: Core) {
       t.ms = Math.max(1, Number(ms) || 0);
       arm(id);
     },
-    /** Timers pending (for tests). */
-    count: () => live.size,
   };
 }
 
@@ -180,7 +183,7 @@ export function makeE(core: Core, memory: () => { usage: number }) {
   const u8 = (bytes: number[]) => { const a = new R.Uint8Array(bytes.length); a.set(bytes); return a; };
   const E: any = new R.Object();
   Object.assign(E, {
-    toString: (...args: unknown[]) => bytesString(Uint8Array.from(flatBytes(args))),
+    toString: (...args: unknown[]) => flatString(args),
     toUint8Array: (...args: unknown[]) => u8(flatBytes(args)),
     toArrayBuffer: (s: string) => u8(Array.from(stringBytes(String(s)))).buffer,
     toJS: (v: unknown) => show(v, false),

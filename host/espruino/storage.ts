@@ -1,8 +1,8 @@
 // require('Storage') over a plain {file: content} object (contents are binary strings, as
 // Espruino's flash files). Names are at most 28 characters (Espruino 2v2x); the free space
 // is the board's storage size minus what the files use.
-import { type Core, stringBytes, bytesString } from './core';
-import { flatBytes } from './globals';
+import { type Core, stringBytes } from './core';
+import { flatString } from './globals';
 
 const MAX_NAME = 28;
 
@@ -16,7 +16,7 @@ export function makeStorage(core: Core, files: { [name: string]: string }, capac
   };
   const asString = (d: unknown): string => {
     if (typeof d === 'string') return d;
-    if (d && typeof d === 'object' && (ArrayBuffer.isView(d) || Array.isArray(d))) return bytesString(Uint8Array.from(flatBytes([d])));
+    if (d && typeof d === 'object' && (ArrayBuffer.isView(d) || Array.isArray(d))) return flatString([d]);
     return String(d);
   };
   const used = () => Object.values(files).reduce((n, s) => n + s.length + 32, 0);

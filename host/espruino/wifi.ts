@@ -19,9 +19,9 @@
 import { type Core, macOf } from './core';
 
 /** Virtual ms the Espruino WiFi's ESP8266 module takes to reset and configure before joining. */
-export const ESPRUINO_WIFI_BOOT_MS = 1500;
+const ESPRUINO_WIFI_BOOT_MS = 1500;
 /** Virtual ms between the ESP8266 SDK's reconnection attempts when the AP is not found. */
-export const ESP8266_RETRY_MS = 5000;
+const ESP8266_RETRY_MS = 5000;
 const AP_MAC = '02:00:00:00:00:01';
 const CHANNEL = 6;
 
