@@ -202,7 +202,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
         t.f._drv.close(t.h);
         delete ports[t._port];
       }
-      t._ring.clear();
+      // the queue goes with its buffer (nothing reads _ring once _open is false)
+      t._ring = null as any;
       if (i >= 0) list.splice(i, 1);
     }
     /** Extension: this socket's counters (also readable after close). */
