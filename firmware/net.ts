@@ -210,12 +210,13 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     stats(): Counters {
       return Object.assign({}, this.c);
     }
-    /** The driver's receive path: copy into the ring, schedule delivery. */
+    /** The driver's receive path: copy into the ring, schedule delivery. With no `to` the datagram was sent to the
+     * interface's address (read from the driver: an open socket's interface has started, so getiptable() would too). */
     _recv(data: Uint8Array, from: string, fromPort: number, to: string | null) {
       var t = this;
       if (!t._open) return;
       count(t, totals, 'received');
-      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f.getiptable().ipv4.address || '0.0.0.0')) count(t, totals, 'dropped');
+      if (!t.cb || !t._ring.push(data, from, fromPort, to || (t.f._drv.addr(t.f.nii) || {} as any).address || '0.0.0.0')) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
         p.timer(0, function () { t._drain(); });
