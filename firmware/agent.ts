@@ -7,7 +7,7 @@
 // BOARD CODE: Espruino-safe syntax only.
 import type { Platform } from '../hal/contract';
 import { fail } from './errors';
-import { Blob, blobOf } from './blob';
+import { Blob } from './blob';
 
 /** Adler-32 of `s` (chars 0-255; frame bodies are ASCII), as a non-negative number. */
 export var adler32 = function (s: string): number {
@@ -55,12 +55,11 @@ export var unframe = function (f: string): any {
 
 /** The data a frame carried, with {$blob: base64} turned back into a blob. */
 var unwire = function (d: any): any {
-  var s, u, i;
+  var s, i;
   if (d && typeof d.$blob == 'string') {
     s = atob(d.$blob);
-    u = new Uint8Array(s.length);
-    for (i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    d = blobOf(u);
+    d = new Blob(s.length);
+    for (i = 0; i < s.length; i++) d.d[i] = s.charCodeAt(i);
   }
   return d;
 };
