@@ -6,12 +6,13 @@
 // listens on every local address: two Linux-port devices on one machine cannot hold the
 // same port. A broadcast goes out from an unbound socket (bound Espruino sockets have no
 // SO_BROADCAST), so it leaves from an ephemeral port; replies to it still reach the socket.
-// The link is always up with the build-time address: reports 4 then 1. `to` is always null
+// The link is always up with the build-time address: reports 4 then 1 (the runtime derives the
+// broadcast, 192.168.77.255, from address/netmask). `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
 import { createEndpoints, makeSocket, sendFrom } from './dgram';
-import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
+import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
 export interface LinuxOptions { ip: string; rbs: number }
@@ -37,7 +38,7 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       up = false;
     },
     addr: function () {
-      return up ? { address: o.ip, netmask: '255.255.255.0', broadcast: VIRTUAL_BROADCAST, gateway: VIRTUAL_LAN + '.1' } : null;
+      return up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null;
     },
     open: function (nii, port, onmsg) {
       var h = ep.open(nii, port, onmsg);
