@@ -24,9 +24,10 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = -1, ip: IpInfo | null = null;
   var report: ((l: Link) => void) | null = null;
   o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
+  /** Record and report link `l`: only ever called inside a live generation, so after up() set `report`. */
   var tell = function (l: Link) {
     link = l;
-    if (report) report(l);
+    report!(l);
   };
   /** The PHY link: 1 up, 0 down, -1 unknown (no W5500, or no sensible answer). */
   var phy = function (): number {
@@ -42,10 +43,8 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   var watch = function (g: number) {
     if (g != gen) return;
     var l = phy();
-    if (l == 0 && link != 8) {
-      ip = null;
-      tell(8);
-    } else if (l != 0 && link % 8 == 0) start(g);
+    if (l == 0 && link != 8) tell(8);
+    else if (l != 0 && link % 8 == 0) start(g);
     setTimeout(function () { watch(g); }, o.poll);
   };
   /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
@@ -74,10 +73,9 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     },
     down: function () {
       gen++;
-      report = null;
-      ip = null;
       link = -1;
     },
+    // ip is set just before every report of 1, so a stale ip is never given out
     addr: function () { return link == 1 ? ip : null; },
     open: ep.open,
     send: ep.send,
