@@ -16,6 +16,10 @@ const root = new URL('..', import.meta.url).pathname;
 const STAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] /;
 const dir = mkdtempSync(join(tmpdir(), 'espimp-run-'));
 const w = eventWaiter(30_000);
+/** A module loaded into an espimp process that answers "alive" to any datagram, on a socket that does not hold the event loop. */
+const PROBE_PORT = 40045;
+const PROBE = 'data:text/javascript,' + encodeURIComponent('import dgram from "node:dgram"; const s = dgram.createSocket("udp4"); ' +
+  `s.on("message", (m, r) => s.send("alive", r.port, r.address)); s.bind(${PROBE_PORT}, "127.77.0.45", () => s.unref());`);
 
 /** A file in this test's temp dir. */
 function file(name: string, text: string): string {
@@ -26,7 +30,12 @@ function file(name: string, text: string): string {
 
 /** The real CLI, `espimp run ...args`, with its output collected as it comes. */
 function espimp(...args: string[]) {
-  const child = spawn(process.execPath, ['bin/espimp.js', 'run', ...args], { cwd: root });
+  return espimpWith([], ...args);
+}
+
+/** espimp() with Node flags before the script (e.g. --import of a probe). */
+function espimpWith(flags: string[], ...args: string[]) {
+  const child = spawn(process.execPath, [...flags, 'bin/espimp.js', 'run', ...args], { cwd: root });
   const r = { child, out: '', err: '', code: undefined as number | null | undefined, signal: null as string | null };
   child.stdout.on('data', (d) => { r.out += d; w.pulse(); });
   child.stderr.on('data', (d) => { r.err += d; w.pulse(); });
@@ -127,7 +136,9 @@ running('server.log to stdout, server.error and uncaught callback errors to stde
   assert.equal(err.map((l) => l.replace(STAMP, '')), ['ERROR: error line', 'ERROR: Uncaught Error: later']);
 });
 
-running('SIGINT closes the sockets and exits 0', async () => {
+// The port being free afterwards does not prove espimp closed its socket (the OS frees it at
+// exit anyway): it only shows a second run can have it.
+running('SIGINT ends the run: exit 0, nothing on stderr, the port free for the next run', async () => {
   const r = espimp('examples/echo/echo.js', '--ip', '192.168.77.44', ...state('sigint'));
   try {
     await w.until(() => r.out.includes('Echo server on') || r.code !== undefined, 'the echo server');
@@ -145,15 +156,23 @@ running('SIGINT closes the sockets and exits 0', async () => {
 });
 
 running('an app with nothing pending keeps running until a signal, then exits 0', async () => {
-  const r = espimp(file('idle.js', "server.log('idle');"), '--ip', '192.168.77.45', ...state('idle'));
+  const r = espimpWith(['--import', PROBE], file('idle.js', "server.log('idle');"), '--ip', '192.168.77.45', ...state('idle'));
+  const probe = { answered: false };
+  const peer = dgram.createSocket('udp4');
+  peer.on('message', (m) => { probe.answered = String(m) === 'alive'; w.pulse(); });
+  await new Promise<void>((res) => peer.bind(0, '127.0.0.1', res));
   try {
     await w.until(() => r.out.includes('idle') || r.code !== undefined, 'the first line');
-    await new Promise((res) => setImmediate(res));
+    // The probe's socket is unref'd: it answers only while something else keeps the event
+    // loop alive, so an answer to a ping sent after 'idle' shows the process did not drain and exit.
+    peer.send('ping', PROBE_PORT, '127.77.0.45');
+    await w.until(() => r.code !== undefined || probe.answered, 'the probe to answer or espimp to exit');
     assert.is(r.code, undefined, 'still running: ' + r.err);
     r.child.kill('SIGTERM');
     await w.until(() => r.code !== undefined, 'exit');
     assert.is(r.code, 0, r.err);
   } finally {
+    peer.close();
     if (r.code === undefined) r.child.kill('SIGKILL');
   }
 });
