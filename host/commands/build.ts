@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { sizeTable, needsStorage } from '../../build/size';
 import { listBoards } from '../../build/boards';
 import { UserError } from '../cli-error';
+import type { BuildResult } from '../../build/bundle';
 
 /** Build options shared with `espimp flash`. */
 export function buildOptions(c: Command): Command {
@@ -16,8 +17,8 @@ export function buildOptions(c: Command): Command {
     .option('--no-budget', 'do not fail when over the board\'s memory budget');
 }
 
-/** Build, print the size table on stderr, return the bundle. */
-export async function buildAndReport(app: string, opts: any): Promise<string> {
+/** Build, print the size table and warnings on stderr (and, with `note`, that it needs --save), return the result. */
+export async function buildAndReport(app: string, opts: any, note = true): Promise<BuildResult> {
   // Rollup, TypeScript and terser load only when a build runs (every espimp command starts faster)
   const { buildBundle } = await import('../../build/bundle');
   let r;
@@ -28,9 +29,9 @@ export async function buildAndReport(app: string, opts: any): Promise<string> {
     throw e;
   }
   process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
-  if (needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
+  if (note && needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-  return r.code;
+  return r;
 }
 
 export function register(program: Command) {
@@ -39,7 +40,7 @@ export function register(program: Command) {
     .argument('<app>', 'the app, a .js or .ts file')
     .option('-o, --out <file>', 'write the bundle here (default: stdout)')
     .action(async (app: string, opts: any) => {
-      const code = await buildAndReport(app, opts);
+      const { code } = await buildAndReport(app, opts);
       if (!opts.out) return void process.stdout.write(code);
       try {
         writeFileSync(opts.out, code);

@@ -2,8 +2,8 @@
 // build the bundle (as `espimp build`), then upload it with the espruino package (host/flash.ts),
 // showing a progress bar on stderr; --save stores it in Storage (.bootcde) so it starts at boot.
 import type { Command } from 'commander';
-import { sizeTable, needsStorage } from '../../build/size';
-import { buildOptions } from './build';
+import { needsStorage } from '../../build/size';
+import { buildOptions, buildAndReport } from './build';
 import { UserError } from '../cli-error';
 
 /** A progress reporter on stderr: a redrawn bar on a terminal, a line per quarter otherwise. */
@@ -41,11 +41,10 @@ export function register(program: Command) {
       if (baud !== undefined && (!Number.isInteger(baud) || baud <= 0)) throw new UserError(`--baud ${opts.baud} is not a baud rate`, 'ERR_BAD_OPTION');
       if (!(timeout > 0)) throw new UserError(`--timeout ${opts.timeout} is not a number of seconds`, 'ERR_BAD_OPTION');
       if (opts.wifiKey !== undefined && !opts.wifi) throw new UserError('--wifi-key needs --wifi <ssid>', 'ERR_BAD_OPTION');
-      const { buildBundle } = await import('../../build/bundle');
       const { flash, checkPort } = await import('../flash');
       await checkPort(opts.port);
-      const r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget });
-      process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
+      // flash says itself what a bundle too big for RAM needs (ERR_TOO_BIG below)
+      const r = await buildAndReport(app, opts, false);
       if (!opts.save && needsStorage(r.estimate)) {
         throw new UserError(`too big to send to ${r.board.name}'s RAM (about ${r.estimate.ram} blocks of ${r.estimate.blocks}): use --save`, 'ERR_TOO_BIG');
       }
