@@ -11,7 +11,7 @@ import { UserError } from '../host/cli-error';
 import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, usesExtended, TERSER } from './config';
+import { rollupConfig, appNames, usesExtended, TERSER } from './config';
 import { estimate, type SizeEstimate } from './size';
 
 export interface BuildOptions extends EntryOptions {
@@ -36,13 +36,19 @@ export interface BuildResult {
   warnings: string[];
 }
 
-/** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
-export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
+/** The board, the app's source (trailing space cut to one newline) and the Rollup options of one bundle. */
+function configFor(o: BuildOptions) {
   const board = loadBoard(o.board);
   const app = appSource(o.app).replace(/\s+$/, '') + '\n';
-  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(app) });
+  const names = appNames(app);
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names) });
+  return { board, app, cfg: rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
+}
+
+/** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
+export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
+  const { board, app, cfg } = configFor(o);
   const warnings: string[] = [];
-  const cfg = rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis) });
   let code: string;
   try {
     const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });
@@ -79,8 +85,6 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
  */
 export function cliConfig(env: { [k: string]: string | undefined }) {
   if (!env.BOARD || !env.APP) throw new UserError('rollup -c needs --environment BOARD:<board>,APP:<app.js>[,IP:192.168.77.N]', 'ERR_BAD_OPTION');
-  const board = loadBoard(env.BOARD);
-  const app = appSource(env.APP).replace(/\s+$/, '') + '\n';
-  const cfg = rollupConfig(entrySource(board, { lan: env.LAN, ip: env.IP, statics: usesExtended(app) }), app, { niis: Object.keys(board.niis) });
+  const { cfg } = configFor({ board: env.BOARD, app: env.APP, lan: env.LAN, ip: env.IP });
   return { ...cfg, output: { ...cfg.output, file: env.OUT || 'out/bundle.js' } };
 }

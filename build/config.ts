@@ -17,7 +17,7 @@ import { STATES, SEND_ERRORS } from '../firmware/constants';
 import { TYPES, BY_NII } from '../firmware/niis';
 
 /** The id of the generated entry module. */
-export const ENTRY_ID = '\0espimp-entry';
+const ENTRY_ID = '\0espimp-entry';
 
 /** terser options for bundles (also used alone to measure the app's share). */
 export const TERSER: MinifyOptions = {
@@ -53,24 +53,6 @@ function terserChunk(options: MinifyOptions): Plugin {
   };
 }
 
-/** The id of the stand-in for firmware/agent.ts when the app never names the agent. */
-export const AGENT_STUB_ID = '\0espimp-agent-stub';
-
-/**
- * firmware/agent.ts replaced by a stub whose methods do nothing (send returns 0, as the real
- * one does): used when the app never mentions `agent`, so nothing can reach it. Saves the
- * framing code (~1.7 KB). The import is matched by what runtime.ts imports.
- */
-function agentStub(): Plugin {
-  return {
-    name: 'espimp-agent-stub',
-    resolveId: (source, importer) => (source === './agent' && importer && /[\\/]firmware[\\/]runtime\.ts$/.test(importer) ? AGENT_STUB_ID : null),
-    load: (id) => (id === AGENT_STUB_ID
-      ? 'export function createAgent() { var n = function () { return 0; }; return { on: n, send: n, rx: n }; }\n'
-      : null),
-  };
-}
-
 /** What an app's tokens name: every name and string value, and whether it reaches members by computed name. */
 export interface AppNames { values: string[]; dynamic: boolean }
 
@@ -103,23 +85,23 @@ export function appNames(app: string): AppNames | null {
   }
 }
 
-/** True when app source `app` may use the agent: any name or string containing "agent" (comments do not count). */
-export function usesAgent(app: string): boolean {
-  const n = appNames(app);
-  return !n || n.values.some((v) => /agent/.test(v));
-}
-
 /** The blob methods of firmware/blob-more.ts. */
-export const BLOB_MORE = 'tell seek eos readn writen readstring writestring readblob writeblob resize swap2 swap4 get set'.split(' ');
+const BLOB_MORE = 'tell seek eos readn writen readstring writestring readblob writeblob resize swap2 swap4 get set'.split(' ');
 
 /**
- * True when app source `app` may call a method of BLOB_MORE: it names one (as a name or
- * string), reaches members dynamically, or has no tokens at all (an empty app: the bundle is
- * the runtime alone, driven from outside, e.g. the REPL or a test).
+ * True when an app whose scan (appNames) is `n` may name one of `list`: it names one (as a
+ * name or string, or inside a string), or the scan cannot narrow what it uses (usesAll).
  */
-export function usesBlobMore(app: string): boolean {
-  const n = appNames(app);
-  return usesAll(n) || n!.values.some((v) => BLOB_MORE.includes(v));
+function usesAny(n: AppNames | null, list: string[]): boolean {
+  return usesAll(n) || n!.values.some((v) => list.includes(v));
+}
+
+/**
+ * True when an app whose scan is `n` may call a method of BLOB_MORE: it names one, reaches
+ * members dynamically, or has no tokens at all (usesAll).
+ */
+export function usesBlobMore(n: AppNames | null): boolean {
+  return usesAny(n, BLOB_MORE);
 }
 
 /** True when the scan of an app (appNames) cannot narrow what it uses: it failed, the app reaches members dynamically, or it has no tokens at all (an empty app: the bundle is the runtime alone, driven from outside, e.g. the REPL or a test). */
@@ -133,19 +115,26 @@ function stubModule(file: string, source: string): Plugin {
   return { name: `espimp-stub-${file}`, load: (path) => (id.test(path) ? source : null) };
 }
 
+/**
+ * firmware/agent.ts replaced by a stub whose methods do nothing (send returns 0, as the real
+ * one does): used when the app's scan names nothing containing "agent" (comments do not
+ * count; a failed scan keeps the agent, a dynamic or empty app does not), so nothing can reach
+ * it. Saves the framing code (~1.7 KB).
+ */
+const agentStub = () => stubModule('agent.ts', 'export function createAgent() { var n = function () { return 0; }; return { on: n, send: n, rx: n }; }\n');
+
 /** firmware/blob-more.ts replaced by an empty module: used when the app never names a method it adds. */
 const blobMoreStub = () => stubModule('blob-more.ts', 'export {};\n');
 
 /** The members of `imp` that firmware/timers.ts makes. */
-export const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
+const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
 
 /** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
 const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\n');
 
-/** True when app source `app` may give imp.net.open an extended config: it names `wificonfig` or `staticconfig`, or the scan cannot narrow what it uses (usesAll). */
-export function usesExtended(app: string): boolean {
-  const n = appNames(app);
-  return usesAll(n) || n!.values.some((v) => v === 'wificonfig' || v === 'staticconfig');
+/** True when an app whose scan (appNames) is `n` may give imp.net.open an extended config: it names `wificonfig` or `staticconfig`, or the scan cannot narrow what it uses (usesAll). */
+export function usesExtended(n: AppNames | null): boolean {
+  return usesAny(n, ['wificonfig', 'staticconfig']);
 }
 
 /** firmware/extended.ts replaced by one that finds no extended config: used when the app never names `wificonfig` or `staticconfig` (usesExtended). */
@@ -171,7 +160,7 @@ function niisPrune(niis: string[]): Plugin {
 }
 
 /** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
-export const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats'];
+const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats'];
 
 /**
  * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
@@ -208,9 +197,13 @@ function virtualEntry(source: string): Plugin {
   };
 }
 
-/** Rollup options for one bundle: `entry` is the generated entry source, `app` the app's JavaScript, appended after it. */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis?: string[] } = {}): RollupOptions & { output: any } {
-  const stub = !usesAgent(app), lean = !usesBlobMore(app), names = appNames(app);
+/**
+ * Rollup options for one bundle: `entry` is the generated entry source, `app` the app's
+ * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs.
+ */
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null }): RollupOptions & { output: any } {
+  const names = opts.names, all = usesAll(names);
+  const agent = !names || names.values.some((v) => /agent/.test(v));
   return {
     input: ENTRY_ID,
     treeshake: true,
@@ -221,13 +214,13 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
     },
     plugins: [
       virtualEntry(entry),
-      ...(stub ? [agentStub()] : []),
-      ...(lean ? [blobMoreStub()] : []),
-      ...(usesAll(names) ? [] : [constantsPrune(names!.values)]),
-      ...(usesAll(names) || names!.values.some((v) => IMP_TIMERS.includes(v)) ? [] : [timersStub()]),
-      ...(usesAll(names) || names!.values.includes('stats') ? [] : [countersStub()]),
-      ...(usesExtended(app) ? [] : [extendedStub()]),
-      ...(opts.niis ? [niisPrune(opts.niis)] : []),
+      ...(agent ? [] : [agentStub()]),
+      ...(usesBlobMore(names) ? [] : [blobMoreStub()]),
+      ...(all ? [] : [constantsPrune(names!.values)]),
+      ...(usesAny(names, IMP_TIMERS) ? [] : [timersStub()]),
+      ...(usesAny(names, ['stats']) ? [] : [countersStub()]),
+      ...(usesExtended(names) ? [] : [extendedStub()]),
+      niisPrune(opts.niis),
       typescript({
         tsconfig: false,
         filterRoot: ROOT,
@@ -253,7 +246,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
           noCheck: true,
         },
       }),
-      ...(usesAll(names) ? [] : [membersPrune(OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m)))]),
+      ...(all ? [] : [membersPrune(OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m)))]),
       ...(opts.minify === false ? [] : [terserChunk(terserFor(names))]),
     ],
     output: {
