@@ -11,7 +11,7 @@ import { UserError } from '../host/cli-error';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The drivers a board file may name (boards/host.json's "node" is the PC's, not a build target). */
-export const ESPRUINO_DRIVERS = ['wifi', 'wiznet', 'linux'];
+const ESPRUINO_DRIVERS = ['wifi', 'wiznet', 'linux'];
 
 /** A parsed boards/<name>.json of an Espruino board. */
 export interface Board extends BoardSettings {
@@ -70,6 +70,15 @@ export function loadBoard(name: string): Board {
   if (!b.memory || !isInt(b.memory.blocks, 100, 1e7) || !isInt(b.memory.budget, 1, b.memory.blocks)) throw bad('"memory" needs integer blocks and a budget of at most that');
   if (!Array.isArray(b.espruinoBoard) || !b.espruinoBoard.every((s: unknown) => typeof s === 'string')) throw bad('"espruinoBoard" must list process.env.BOARD names');
   if (!b.pins || typeof b.pins !== 'object') throw bad('"pins" must be an object');
+  if (Object.values(b.niis).includes('wiznet')) {
+    // written into the bundle as Espruino globals (build/entry.ts), so only names Espruino has
+    const p = b.pins;
+    if (typeof p.spi !== 'string' || !/^SPI[1-4]$/.test(p.spi)) throw bad('pins.spi must be SPI1 .. SPI4');
+    for (const k of ['sck', 'miso', 'mosi', 'cs']) {
+      if (typeof p[k] !== 'string' || !/^[A-H]\d{1,2}$/.test(p[k])) throw bad(`pins.${k} must be a pin name such as B13`);
+    }
+    if (p.poll != null && (typeof p.poll !== 'number' || !(p.poll >= 100))) throw bad('pins.poll must be at least 100 (ms)');
+  }
   if (!isInt(b.baud, 300, 4000000)) throw bad('"baud" must be the console\'s baud rate');
   return b as Board;
 }

@@ -3,7 +3,7 @@
 // with the board's data and installs the app's globals. The app itself runs after it (the
 // bundle appends it, see build/config.ts), so every global exists before the first app line.
 import { join } from 'node:path';
-import { toLoopback } from '../hal/loopback';
+import { toLoopback, LOOPBACK_BROADCAST } from '../hal/loopback';
 import { UserError } from '../host/cli-error';
 import { ROOT, type Board } from './boards';
 
@@ -21,30 +21,23 @@ const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Boa
   linux: { file: 'hal/espruino/linux.ts', factory: 'createLinuxDriver', options: (b, o) => `{ip:${JSON.stringify(o.ip)},rbs:${b.recvBufferSize}}` },
 };
 
-/** WIZnet options: the SPI device and pins are written as Espruino globals (SPI2, B13, ...), checked first. */
+/** WIZnet options: the SPI device and pins are written as Espruino globals (SPI2, B13, ...), checked by loadBoard. */
 function wiznetOptions(b: Board, o: EntryOptions): string {
   const p = b.pins;
-  const bad = (what: string) => new UserError(`boards/${b.name}.json: pins.${what}`, 'ERR_BAD_BOARD');
-  if (typeof p.spi !== 'string' || !/^SPI[1-4]$/.test(p.spi)) throw bad('spi must be SPI1 .. SPI4');
-  for (const k of ['sck', 'miso', 'mosi', 'cs']) {
-    if (typeof p[k] !== 'string' || !/^[A-H]\d{1,2}$/.test(p[k] as string)) throw bad(`${k} must be a pin name such as B13`);
-  }
-  const poll = p.poll ?? 1000;
-  if (typeof poll !== 'number' || !(poll >= 100)) throw bad('poll must be at least 100 (ms)');
-  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${poll},rbs:${b.recvBufferSize},st:${o.statics !== false}}`;
+  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${p.poll ?? 1000},rbs:${b.recvBufferSize},st:${o.statics !== false}}`;
 }
 
 /** Check the build options against the board: --lan/--ip belong to the linux board, which needs them. */
-export function checkEntryOptions(b: Board, o: EntryOptions) {
+function checkEntryOptions(b: Board, o: EntryOptions) {
   const linux = Object.values(b.niis).includes('linux');
   if (!linux) {
     if (o.lan || o.ip) throw new UserError(`--lan and --ip apply to the linux board only (board ${b.name} gets its address from its network)`, 'ERR_BAD_OPTION');
     return;
   }
   if ((o.lan ?? 'loopback') !== 'loopback') throw new UserError(`--lan ${o.lan}: the linux board supports only --lan loopback`, 'ERR_BAD_OPTION');
-  const l = o.ip ? toLoopback(o.ip) : null;
   if (!o.ip) throw new UserError('the linux board needs --ip 192.168.77.N (its address on the loopback LAN)', 'ERR_BAD_OPTION');
-  if (!l || l.endsWith('.255')) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
+  const l = toLoopback(o.ip);
+  if (!l || l === LOOPBACK_BROADCAST) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
 }
 
 /** The entry module's source for board `b`. */
