@@ -10,7 +10,7 @@ import { MISSING_GLOBALS, MISSING_STATICS, ESPRUINO_MATH, TYPED_ARRAYS, MISSING_
 import { RULE, type Severity } from './rules';
 import { regexIssues } from './regex';
 
-export { RULES, type Rule, type Severity } from './rules';
+export { RULES, type Severity } from './rules';
 
 /** One problem: 1-based line and column, the rule id, its severity and what Espruino does. */
 export interface Finding {
@@ -455,8 +455,6 @@ class Checker {
       case 'AwaitExpression':
         this.report(n, 'async-await', '`await` is not supported by Espruino');
         break;
-      case 'YieldExpression':
-        return this.children(n);
     }
     this.children(n);
   }
@@ -574,8 +572,7 @@ class Checker {
       }
     }
     if (head) {
-      if (head.type === 'VariableDeclaration') this.visit(head, 'init');
-      else if (n.type === 'ForStatement') this.visit(head, 'init');
+      if (head.type === 'VariableDeclaration' || n.type === 'ForStatement') this.visit(head, 'init');
       else if (head.type === 'Identifier') this.writeRef(head);
       else this.visit(head, 'left');
     }
