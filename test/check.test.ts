@@ -143,6 +143,15 @@ builtins('builtin-prototype: X.prototype.m reads; Object.prototype.hasOwnPropert
   assert.equal(at('Object.prototype.hasOwnProperty.call(o, k); [].slice.call(arguments); Foo.prototype.bar = 1; var p = Error.prototype; A.prototype.m();', 'builtin-prototype'), []);
 });
 
+builtins('builtin-prototype: a feature test of X.prototype.m is a warning (always false on a board), a use outside a test stays an error', () => {
+  const sev = (src: string) => checkSource(src).filter((x) => x.rule === 'builtin-prototype').map((x) => `${x.line}:${x.column}:${x.severity}`);
+  assert.equal(sev('if (typeof String.prototype.charCodeAt === "function") f();\nvar g = String.prototype.charCodeAt;'), ['1:12:warning', '2:9:error']);
+  assert.equal(sev('if (Array.prototype.flat) a = 1;\nvar c = Array.prototype.slice ? 1 : 0;'), ['1:5:warning', '2:9:warning']);
+  const w = checkSource('typeof String.prototype.charCodeAt;').find((x) => x.rule === 'builtin-prototype')!;
+  assert.is(w.message, 'String.prototype.charCodeAt is undefined on Espruino, so this test is always false there');
+  assert.equal(sev('typeof Object.prototype.hasOwnProperty; if (Foo.prototype.m) f();'), [], 'a method Espruino has, a constructor of the file');
+});
+
 builtins('fromcharcode-apply: a warning', () => {
   const f = checkSource('var s = String.fromCharCode.apply(null, u8);').filter((x) => x.rule === 'fromcharcode-apply');
   assert.equal(f.map((x) => `${x.line}:${x.column}:${x.severity}`), ['1:9:warning']);

@@ -689,10 +689,12 @@ class Checker {
       }
     }
     if (obj.type === 'MemberExpression' && propName(obj) === 'prototype' && obj.object.type === 'Identifier' &&
-        PROTO_OWNERS.has(obj.object.name) && !this.resolve(obj.object.name) && !write && !this.isTestOnly(parent, key)) {
+        PROTO_OWNERS.has(obj.object.name) && !this.resolve(obj.object.name) && !write) {
       const path = `${obj.object.name}.prototype.${prop}`;
       if (!PROTO_OK.has(path)) {
-        this.report(n, 'builtin-prototype', `${path} is undefined in Espruino (built-in methods exist only on instances): use e.g. [].slice.call / ''.charCodeAt.call`);
+        // feature detection (`typeof X.prototype.m`, `if (X.prototype.m)`) runs, but takes the other branch on a board
+        if (this.isTestOnly(parent, key)) this.report(n, 'builtin-prototype', `${path} is undefined on Espruino, so this test is always false there`, 'warning');
+        else this.report(n, 'builtin-prototype', `${path} is undefined in Espruino (built-in methods exist only on instances): use e.g. [].slice.call / ''.charCodeAt.call`);
       }
     }
     if (obj.type === 'Identifier' && !write && this.classes.has(obj.name) && !['prototype', 'name', 'length', 'call', 'apply', 'bind'].includes(prop)) {
