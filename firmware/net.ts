@@ -16,7 +16,8 @@ import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, type Counters } from './counters';
 
-var CONFIG_KEY = 'espimp.net';
+/** The Storage file (host: state file key) holding the persisted network config. */
+export var CONFIG_KEY = 'espimp.net';
 
 /** The NII `name` stands for (an NII or its type), or undefined. */
 var niiOf = function (name: any): string | undefined {

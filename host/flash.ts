@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './cli-error';
 import { parsePort } from './console/link';
+import { CONFIG_KEY } from '../firmware/net';
 
 export interface FlashOptions {
   /** A serial port path (as `serialport` lists it) or tcp://host[:port] (port 23 by default). */
@@ -44,9 +45,6 @@ export interface FlashResult {
   /** What the board printed after the upload started (prompt echoes removed). */
   output: string;
 }
-
-/** The Storage key the firmware keeps its network configuration under (firmware/net.ts). */
-export const CONFIG_FILE = 'espimp.net';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let loaded: Promise<any> | null = null;
@@ -150,7 +148,7 @@ async function upload(o: FlashOptions, lines: string[]): Promise<FlashResult> {
     }
     failure = null;
     let code: string = await new Promise((r) => E.callProcessor('transformForEspruino', o.code, r));
-    if (o.wifi) code = E.Core.Utils.getUploadFileCode(CONFIG_FILE, JSON.stringify({ wificonfig: o.wifi })) + '\n' + code;
+    if (o.wifi) code = E.Core.Utils.getUploadFileCode(CONFIG_KEY, JSON.stringify({ wificonfig: o.wifi })) + '\n' + code;
     output = '';
     uploading = true;
     await new Promise<void>((resolve) => E.Core.CodeWriter.writeToEspruino(code, resolve));

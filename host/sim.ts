@@ -10,6 +10,7 @@ import type { Counters } from '../firmware/counters';
 import { appSource, guarded, startApp } from './app';
 import { UserError } from './cli-error';
 import { VIRTUAL_LAN } from '../hal/loopback';
+import { CONFIG_KEY } from '../firmware/net';
 
 /** The board every simulated device is: eth0 and wl0 (joined with the LAN's credentials), a 4 KiB ring, impOS's rate limit. */
 export const SIM_BOARD: BoardSettings = {
@@ -122,7 +123,7 @@ export function runSim(opts: SimOptions): SimResult {
   opts.devices.forEach((spec, i) => {
     const dev = lan.device(hosts[i], { name: names[i] });
     // Persisted Wi-Fi credentials of the simulated network, so an app that names wl0 joins it.
-    dev.storage['espimp.net'] = JSON.stringify({ wificonfig: { ssid: lan.ssid, key: lan.key } });
+    dev.storage[CONFIG_KEY] = JSON.stringify({ wificonfig: { ssid: lan.ssid, key: lan.key } });
     const result: DeviceResult = { name: names[i], ip: dev.ip, file: spec.file, stats: null as any, lines: [], errors: 0, agent: [] };
     dev.echo = (line) => {
       if (line.startsWith('ERROR: ')) result.errors++;

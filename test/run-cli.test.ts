@@ -17,7 +17,7 @@ const STAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] /;
 const dir = mkdtempSync(join(tmpdir(), 'espimp-run-'));
 const w = eventWaiter(30_000);
 /** A module loaded into an espimp process that answers "alive" to any datagram, on a socket that does not hold the event loop. */
-const PROBE_PORT = 40045;
+const PROBE_PORT = 22145;
 const PROBE = 'data:text/javascript,' + encodeURIComponent('import dgram from "node:dgram"; const s = dgram.createSocket("udp4"); ' +
   `s.on("message", (m, r) => s.send("alive", r.port, r.address)); s.bind(${PROBE_PORT}, "127.77.0.45", () => s.unref());`);
 
