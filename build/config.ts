@@ -12,6 +12,7 @@ import typescript from '@rollup/plugin-typescript';
 import { minify, type MinifyOptions } from 'terser';
 import * as acorn from 'acorn';
 import { simple as walk } from 'acorn-walk';
+import { join } from 'node:path';
 import { ROOT } from './boards';
 import { STATES, SEND_ERRORS } from '../firmware/constants';
 import { TYPES, BY_NII } from '../firmware/niis';
@@ -48,9 +49,32 @@ function terserChunk(options: MinifyOptions): Plugin {
     name: 'espimp-terser',
     async renderChunk(code) {
       const out = await minify(code, options);
-      return { code: out.code || '', map: null };
+      return { code: unicodeEscapes(out.code || ''), map: null };
     },
   };
+}
+
+/**
+ * terser's ASCII-only output writes chars 0x80-0xFF in strings as "\xHH"; Espruino reads that
+ * escape as one byte of a binary string, but "\u00HH" as a UTF-8 string, as the source meant.
+ * So in string and template tokens (not regular expressions: Espruino's matcher has no \u),
+ * every such escape (after an even run of backslashes) becomes "\u00HH".
+ */
+export function unicodeEscapes(code: string): string {
+  const fix = (raw: string) => raw.replace(/(\\+)x([89a-fA-F][0-9a-fA-F])/g, (m, bs: string, hex: string) => (bs.length % 2 ? `${bs}u00${hex}` : m));
+  let out = '', at = 0;
+  for (const t of acorn.tokenizer(code, { ecmaVersion: 'latest' })) {
+    if (t.type.label !== 'string' && t.type.label !== 'template') continue;
+    out += code.slice(at, t.start) + fix(code.slice(t.start, t.end));
+    at = t.end;
+  }
+  return out + code.slice(at);
+}
+
+/** firmware/codec.ts replaced by the board's native codec (hal/espruino/codec.ts): no per-byte JavaScript on a board. */
+function nativeCodec(): Plugin {
+  const file = join(ROOT, 'hal/espruino/codec.ts');
+  return { name: 'espimp-native-codec', resolveId: (source, importer) => (source === './codec' && importer && /[\\/]firmware[\\/]/.test(importer) ? file : null) };
 }
 
 /** What an app's tokens name: every name and string value, and whether it reaches members by computed name. */
@@ -214,6 +238,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
     },
     plugins: [
       virtualEntry(entry),
+      nativeCodec(),
       ...(agent ? [] : [agentStub()]),
       ...(usesBlobMore(names) ? [] : [blobMoreStub()]),
       ...(all ? [] : [constantsPrune(names!.values)]),

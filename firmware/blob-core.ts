@@ -1,9 +1,9 @@
-// The impOS (Squirrel) blob, core part: storage, length, the pointer, UTF-8 in and out. The
+// The impOS (Squirrel) blob, core part: storage, length, the pointer, the string form
+// (firmware/codec.ts, or the board's native codec). The
 // other methods (firmware/blob-more.ts) are added to Blob.prototype by firmware/blob.ts; the
 // build leaves them out when the app never names one (docs/build.md "What the build leaves out").
 import { fail } from './errors';
-
-var chr = String.fromCharCode;
+import { text } from './codec';
 /** Storage of every empty blob (never written: a write reallocates first). */
 var EMPTY = new Uint8Array(0);
 
@@ -16,41 +16,6 @@ export function bad(v: any): never {
 export var ok = function (v: any, max: number): number {
   if ((v | 0) !== v || v < 0 || v > max) bad(v);
   return v;
-};
-
-/** UTF-8 encoding of `s` (a lone surrogate becomes U+FFFD). */
-export var utf8 = function (s: string): Uint8Array {
-  var o: number[] = [], i, c, k;
-  for (i = 0; i < s.length; i++) {
-    c = s.charCodeAt(i);
-    if (c >> 10 == 54 && s.charCodeAt(i + 1) >> 10 == 55) c = (c << 10) + s.charCodeAt(++i) - 56613888;
-    else if (c >> 11 == 27) c = 65533;
-    k = c >> 7 ? c >> 11 ? c >> 16 ? 3 : 2 : 1 : 0;
-    o.push(c >> 6 * k | [0, 192, 224, 240][k]);
-    while (k) o.push(128 | c >> 6 * --k & 63);
-  }
-  return new Uint8Array(o);
-};
-
-/** Decode UTF-8; a byte not in a valid sequence becomes the char of that code (latin-1). */
-export var text = function (u8: Uint8Array): string {
-  var s = '', i = 0, c, k, v, j;
-  while (i < u8.length) {
-    c = u8[i++];
-    k = +'1111223'[(c >> 3) - 24] | 0;
-    v = c & 63 >> k;
-    for (j = 0; j < k && u8[i + j] >> 6 == 2; j++) v = v << 6 | u8[i + j] & 63;
-    if (j == k && v >> [8, 7, 11, 16][k] && v < 1114112 && v >> 11 != 27) {
-      i += k;
-      c = v;
-    }
-    if (c > 65535) {
-      s += chr(55232 + (c >> 10));
-      c = 56320 | c & 1023;
-    }
-    s += chr(c);
-  }
-  return s;
 };
 
 export class Blob {

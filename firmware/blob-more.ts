@@ -3,7 +3,8 @@
 // swaps it for an empty one when the app never names any of BLOB_MORE (build/config.ts).
 // BOARD CODE: Espruino-safe syntax only.
 import { fail } from './errors';
-import { Blob, blobOf, utf8, text, bad, ok } from './blob-core';
+import { Blob, blobOf, bad, ok } from './blob-core';
+import { utf8, text } from './codec';
 
 var VIEW = 'Int8 Uint8 Int16 Uint16 Int32 Float32 Float64'.split(' ');
 
@@ -63,7 +64,7 @@ Object.assign(Blob.prototype, {
   readn: function (this: Blob, type: string) {
     var i = kind(type), z = 1 << (i >> 1);
     if (this.n - this.p < z) fail('BLOB_EOS', type);
-    return (new DataView(take(this, z).slice().buffer) as any)['get' + VIEW[i]](0, true);
+    return (new DataView(new Uint8Array(take(this, z)).buffer) as any)['get' + VIEW[i]](0, true);
   },
   writen: function (this: Blob, value: number, type: string) {
     var i = kind(type), u = new Uint8Array(8);
@@ -83,7 +84,7 @@ Object.assign(Blob.prototype, {
   },
   writeblob: function (this: Blob, b: Blob) {
     if (!(b instanceof Blob)) bad(b);
-    put(this, b == this ? b.d.slice(0, b.n) : b.bytes());
+    put(this, b == this ? new Uint8Array(b.bytes()) : b.bytes());
   },
   resize: function (this: Blob, n: number) {
     realloc(this, ok(n, 1 / 0));

@@ -4,4 +4,5 @@
 // firmware/blob-more.ts (the build may swap that one for an empty module, build/config.ts).
 import './blob-more';
 
-export { Blob, blobOf, utf8, text } from './blob-core';
+export { Blob, blobOf } from './blob-core';
+export { utf8, text } from './codec';

@@ -170,6 +170,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
         t._good = address;
       }
       if (!isInt(port, 0, 65535) || port == 67 || port == 68) fail('BAD_PORT', port);
+      // a string of more chars than the limit is over it in bytes too: refused before it is encoded
+      if (typeof data == 'string' && data.length > 65507) fail('DATA_TOO_LONG', data.length);
       bytes = typeof data == 'string' ? utf8(data) : data instanceof Blob ? data.bytes() : fail('BAD_DATA', data);
       if (bytes.length > 65507) fail('DATA_TOO_LONG', bytes.length);
       if (f._state != 1) return 1;

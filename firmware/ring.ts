@@ -1,7 +1,8 @@
 // The per-socket receive ring: one fixed Uint8Array, allocated once, never grown.
 // A record is a 12-byte header (from 4, to 4, from port 2, length 2) then the payload;
 // records wrap byte-wise around the end. A datagram that does not fit is refused whole.
-// Copies go through set/slice/subarray (native on Espruino and in V8), never byte loops.
+// Copies go through set/subarray and the Uint8Array constructor (native on Espruino and in V8),
+// never byte loops; never slice(), which gives a plain Array on Espruino.
 import { quad } from './address';
 
 /** h[i..i+3] as one number (a cache key). */
@@ -42,7 +43,8 @@ export class Ring {
   /** Remove `len` bytes from the head: a copy. */
   _take(len: number): Uint8Array {
     var t = this, b = t.b, at = t.r, k = b.length - at, o;
-    if (len <= k) o = b.slice(at, at + len);
+    // a copy by the typed-array constructor: Espruino's slice() gives a plain Array
+    if (len <= k) o = new Uint8Array(b.subarray(at, at + len));
     else {
       o = new Uint8Array(len);
       o.set(b.subarray(at));

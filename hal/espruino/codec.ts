@@ -1,0 +1,21 @@
+// Strings <-> bytes on Espruino, natively (the build puts this file in place of
+// firmware/codec.ts). An Espruino string is either a binary string (chars 0-255, e.g. what
+// dgram delivers, or "\xe9") or a UTF-8 string (a literal with "\u00e9" or "\u2713").
+// E.toUint8Array gives a UTF-8 string's UTF-8 bytes and a binary string's chars as bytes, as a
+// Squirrel string is bytes on an imp; E.toString makes a binary string of bytes, marked UTF-8
+// (E.asUTF8, where the firmware has it) when a byte is not ASCII, so "\u00e9" == tostring() of
+// its bytes. The bytes are kept whatever they are: E.toUint8Array(tostring()) gives them back.
+// BOARD CODE: Espruino-safe syntax only.
+
+declare var E: any;
+
+/** The bytes of `s` (one native conversion). */
+export var utf8 = function (s: string): Uint8Array {
+  return E.toUint8Array(s);
+};
+
+/** `u8` as a string (one native conversion; UTF-8 when a byte is not ASCII and the firmware can mark it). */
+export var text = function (u8: Uint8Array): string {
+  var s = E.toString(u8);
+  return E.asUTF8 && /[\x80-\xff]/.test(s) ? E.asUTF8(s) : s;
+};

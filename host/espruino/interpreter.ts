@@ -1,0 +1,234 @@
+// The real Espruino interpreter (upstream 2v29, Linux port) as a device for tests and benchmarks.
+// Where it is: $ESPRUINO_DIR, else ../shared/espruino beside the checkout (shared/espruino/README.md):
+// `espruino` (64-bit, memory grows) and `espruino32-8190|2630|1600` (32-bit, fixed blocks).
+//
+//   const dev = await startDevice({ kind: '8190', boot: [standins], app: bundle });
+//   await dev.call('imp.net.info().ipv4.address')   // an expression, evaluated in the interpreter
+//   await dev.event((e) => e.t == 'rx', 'a datagram')  // what the device reported with report({...})
+//   dev.kill();
+//
+// A device runs as a saved app does on a board: the boot scripts are written into Storage as
+// `.boot0` (the interpreter runs it before the app at every load()), the app as `.bootcde`, then
+// `load()`; so memory figures are those of code run from Storage. Its working folder, holding
+// Storage's flash file, is a new temp folder. The REPL is the interpreter's stdin: each call is
+// one line that starts with DLE (0x10, echo off for that line); answers and reports are console
+// lines tagged `@@R<id> ` and `@@E `. "Uncaught", "OUT OF MEMORY" and other interpreter
+// errors are collected in `faults` (an out-of-memory inside a callback does not end it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The interpreters: 64-bit, and 32-bit with 8190, 2630 or 1600 fixed blocks. */
+export type InterpreterKind = '64' | '8190' | '2630' | '1600';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The folder holding the interpreters, or null when there is none. */
+export function espruinoDir(): string | null {
+  const dir = process.env.ESPRUINO_DIR ? resolve(process.env.ESPRUINO_DIR) : resolve(ROOT, '../shared/espruino');
+  return existsSync(join(dir, 'espruino')) ? dir : null;
+}
+
+/** The executable of interpreter `kind` (throws when the folder is missing). */
+export function interpreterPath(kind: InterpreterKind): string {
+  const dir = espruinoDir();
+  if (!dir) throw new Error(MISSING);
+  return join(dir, kind === '64' ? 'espruino' : `espruino32-${kind}`);
+}
+
+/** What to say when the interpreters are missing. */
+export const MISSING = 'the real Espruino interpreter was not found: set ESPRUINO_DIR to a folder holding `espruino` and `espruino32-*` '
+  + '(upstream Espruino at tag RELEASE_2V29 built for Linux: see ../shared/espruino/README.md and docs/espruino-env.md), '
+  + 'or place it at ../shared/espruino';
+
+/**
+ * For test files: true when the interpreter is here. Without it, the file's real-interpreter
+ * suites are skipped with one loud line on stderr; with CI=true its absence is an error.
+ */
+export function haveInterpreter(what: string): boolean {
+  if (espruinoDir()) return true;
+  if (process.env.CI === 'true') throw new Error(`${what}: ${MISSING}`);
+  process.stderr.write(`\n!!! SKIPPED ${what}: ${MISSING}\n\n`);
+  return false;
+}
+
+/**
+ * Test helpers loaded in `.boot0` before anything else: `report(obj)` prints one `@@E` event line;
+ * `__rpc` evaluates one call. Kept small: it is in every memory figure's baseline.
+ */
+export const HARNESS = [
+  'global.report=function(o){console.log("@@E "+JSON.stringify(o));};',
+  'global.__rpc=function(i,f){var r;try{r={v:f()}}catch(e){r={e:""+(e&&e.message||e),code:e&&e.code}}console.log("@@R"+i+" "+JSON.stringify(r));};',
+  // a timer set before the app runs fires once the app's top level has finished
+  'setTimeout(function(){report({t:"loaded"});},0);',
+].join('\n');
+
+/** A device event: what the code in the interpreter passed to report(). */
+export type DeviceEvent = { [k: string]: any };
+
+export interface DeviceOptions {
+  /** Which interpreter (default '64'). */
+  kind?: InterpreterKind;
+  /** Scripts run first at every load (stand-ins, test hooks), joined into `.boot0` after HARNESS. */
+  boot?: string[];
+  /** The app (a bundle), saved as `.bootcde`. */
+  app?: string;
+  /** Other Storage files. */
+  files?: { [name: string]: string };
+  /** Extra interpreter arguments (e.g. --telnet). */
+  args?: string[];
+  /** Every console line, as it comes. */
+  echo?: (line: string) => void;
+}
+
+/** Lines of interpreter output that mean something went wrong inside it. */
+const FAULT = /Uncaught|OUT OF MEMORY|Execution Interrupted|interpreter error|Error: /;
+
+/** A running interpreter with the app loaded from Storage. */
+export class Device {
+  readonly proc: ChildProcess;
+  readonly dir: string;
+  /** Every console line so far. */
+  readonly lines: string[] = [];
+  /** Lines that show an interpreter error (see FAULT). */
+  readonly faults: string[] = [];
+  readonly events: DeviceEvent[] = [];
+  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private waiters = new Set<() => void>();
+  private nextId = 1;
+  private rest = '';
+  exited = false;
+
+  constructor(proc: ChildProcess, dir: string, echo?: (line: string) => void) {
+    this.proc = proc;
+    this.dir = dir;
+    const take = (chunk: Buffer) => {
+      const text = this.rest + chunk.toString('latin1');
+      const parts = text.split(/\r?\n/);
+      this.rest = parts.pop()!;
+      for (const raw of parts) this.line(raw, echo);
+      this.pulse();
+    };
+    proc.stdout!.on('data', take);
+    proc.stderr!.on('data', take);
+    proc.on('exit', () => {
+      this.exited = true;
+      for (const p of this.pending.values()) p.reject(new Error(`the interpreter exited; last lines:\n${this.lines.slice(-8).join('\n')}`));
+      this.pending.clear();
+      this.pulse();
+    });
+  }
+
+  private line(raw: string, echo?: (line: string) => void) {
+    const l = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/^>+/, '');
+    this.lines.push(l);
+    if (echo) echo(l);
+    const m = /@@(R(\d+)|E) (.*)$/.exec(l);
+    if (!m) {
+      if (FAULT.test(l)) this.faults.push(l);
+      return;
+    }
+    let v: any;
+    try { v = JSON.parse(m[3]); } catch { this.faults.push(`unparsable report: ${l}`); return; }
+    if (m[1] === 'E') { this.events.push(v); return; }
+    const p = this.pending.get(+m[2]);
+    if (!p) return;
+    this.pending.delete(+m[2]);
+    if ('e' in v) p.reject(Object.assign(new Error(`in the interpreter: ${v.e}`), { code: v.code }));
+    else p.resolve(v.v);
+  }
+
+  private pulse() {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Type one line at the REPL (echo off). */
+  type(line: string) {
+    this.proc.stdin!.write('\x10' + line + '\n');
+  }
+
+  /** Evaluate `expr` (JavaScript, one line) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
+  call(expr: string, ms = 30_000): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((res, rej) => {
+      const guard = setTimeout(() => { this.pending.delete(id); rej(new Error(`no answer after ${ms} ms to: ${expr.slice(0, 200)}\n${this.lines.slice(-8).join('\n')}`)); }, ms);
+      this.pending.set(id, { resolve: (v) => { clearTimeout(guard); res(v); }, reject: (e) => { clearTimeout(guard); rej(e); } });
+      this.type(`__rpc(${id},function(){return ${expr.replace(/\n/g, ' ')}})`);
+    });
+  }
+
+  /** Run statements (no value). */
+  run(code: string, ms?: number): Promise<void> {
+    return this.call(`(function(){${code.replace(/\n/g, ' ')}})()`, ms);
+  }
+
+  /** Resolve when cond() holds, re-checked at every line the interpreter prints; reject after `ms` (a guard, nothing waits for it). */
+  until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
+    return new Promise((res, rej) => {
+      if (cond()) return res();
+      const done = () => { this.waiters.delete(check); clearTimeout(guard); };
+      const check = () => {
+        if (cond()) { done(); res(); }
+        else if (this.exited) { done(); rej(new Error(`the interpreter exited while waiting for ${what}; last lines:\n${this.lines.slice(-8).join('\n')}`)); }
+      };
+      const guard = setTimeout(() => { done(); rej(new Error(`still waiting after ${ms} ms for ${what}; last lines:\n${this.lines.slice(-8).join('\n')}`)); }, ms);
+      this.waiters.add(check);
+    });
+  }
+
+  /** Re-check until() waiters (for conditions on things outside the interpreter, e.g. a peer's socket). */
+  poke() {
+    this.pulse();
+  }
+
+  /** The first event from index `since` on that matches `pred` (waits for it). */
+  async event(pred: (e: DeviceEvent) => boolean, what: string, since = 0, ms?: number): Promise<DeviceEvent> {
+    await this.until(() => this.events.slice(since).some(pred), what, ms);
+    return this.events.slice(since).find(pred)!;
+  }
+
+  /** Kill it (it ignores SIGTERM) and remove its folder. */
+  kill() {
+    if (!this.exited) this.proc.kill('SIGKILL');
+    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* gone */ }
+  }
+}
+
+/**
+ * A setup script that copies `files` (name -> path in the working folder) into Storage in
+ * 512-byte chunks (nothing larger ever sits in RAM), then load()s: `.boot0` runs, then `.bootcde`.
+ */
+function setupScript(files: { [name: string]: string }): string {
+  const puts = Object.entries(files).map(([name, path]) => `put(${JSON.stringify(name)},${JSON.stringify(path)},${statSync(path).size});`);
+  return [
+    'var S=require("Storage");S.eraseAll();',
+    'function put(n,p,z){var f=E.openFile(p,"r"),o=0,c;if(!z){S.write(n,"");return;}while((c=f.read(512))){S.write(n,c,o,z);o+=c.length;}f.close();}',
+    ...puts,
+    'setTimeout(function(){load();},1);',
+    '',
+  ].join('\n');
+}
+
+/** Start an interpreter in a new temp folder with the boot scripts and app in Storage, and wait until the app's top level has run. */
+export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
+  const dir = mkdtempSync(join(tmpdir(), 'espimp-espruino-'));
+  const storage: { [name: string]: string } = { '.boot0': [HARNESS, ...(o.boot || [])].join('\n'), ...(o.files || {}) };
+  if (o.app !== undefined) storage['.bootcde'] = o.app;
+  const paths: { [name: string]: string } = {};
+  Object.entries(storage).forEach(([name, text], i) => {
+    paths[name] = join(dir, `f${i}.js`);
+    writeFileSync(paths[name], text, 'latin1');
+  });
+  writeFileSync(join(dir, 'setup.js'), setupScript(paths));
+  const proc = spawn(interpreterPath(o.kind || '64'), [...(o.args || []), 'setup.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const dev = new Device(proc, dir, o.echo);
+  try {
+    await dev.event((e) => e.t === 'loaded', 'the app to load from Storage');
+  } catch (e) {
+    dev.kill();
+    throw e;
+  }
+  return dev;
+}
