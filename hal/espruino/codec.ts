@@ -14,8 +14,14 @@ export var utf8 = function (s: string): Uint8Array {
   return E.toUint8Array(s);
 };
 
-/** `u8` as a string (one native conversion; UTF-8 when a byte is not ASCII and the firmware can mark it). */
+/**
+ * `u8` as a string: one native conversion; marked UTF-8 when a byte is not ASCII, the firmware
+ * can mark it and the bytes are valid UTF-8 (as many characters as bytes that are not
+ * continuation bytes), else left binary (each byte a char, as the PC decodes invalid bytes).
+ */
 export var text = function (u8: Uint8Array): string {
-  var s = E.toString(u8);
-  return E.asUTF8 && /[\x80-\xff]/.test(s) ? E.asUTF8(s) : s;
+  var s = E.toString(u8), u;
+  if (!E.asUTF8 || !/[\x80-\xff]/.test(s)) return s;
+  u = E.asUTF8(s);
+  return u.length == s.replace(/[\x80-\xbf]/g, '').length ? u : s;
 };

@@ -29,6 +29,11 @@ export interface NodeDriverOptions {
    * `port`: the local port concerned.
    */
   onfault?: (code: string, detail: string, port: number) => void;
+  /**
+   * Loopback mode: the virtual address of a device on Espruino's Linux port, whose datagrams
+   * leave from 127.0.0.1 (its bind(port) has no address): they are taken as from this address.
+   */
+  linuxPeer?: string;
   /** Real mode: the interface list (default os.networkInterfaces); tests pass a loopback-only one. */
   interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
 }
@@ -140,7 +145,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     ep.socks.push(s);
     s.on('message', (msg, r) => {
       if (!ep.open || !connected(ep.nii)) return;
-      const from = loopback ? fromLo(r.address) : r.address;
+      const from = loopback ? (r.address === '127.0.0.1' && opts.linuxPeer) || fromLo(r.address) : r.address;
       const own = shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
       if (!from || own) { counters.ignored++; return; }
       counters.received++;

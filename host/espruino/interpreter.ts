@@ -61,9 +61,23 @@ export function haveInterpreter(what: string): boolean {
 export const HARNESS = [
   'global.report=function(o){console.log("@@E "+JSON.stringify(o));};',
   'global.__rpc=function(i,f){var r;try{r={v:f()}}catch(e){r={e:""+(e&&e.message||e),code:e&&e.code}}console.log("@@R"+i+" "+JSON.stringify(r));};',
+  // a call's code comes from a file: the Linux port fails an assertion on console input read in chunks over 64 bytes
+  'global.__rpcf=function(i){var c=require("fs").readFileSync("c"+i+".js");__rpc(i,function(){return eval(c);});};',
   // a timer set before the app runs fires once the app's top level has finished
   'setTimeout(function(){report({t:"loaded"});},0);',
+  // the Linux port exits when no timer or socket is left, whatever its stdin does
+  'setInterval(function(){},1000);',
 ].join('\n');
+
+/**
+ * A boot script for tests: a pass-through `dgram` whose sockets report `{t: 'bound', port}` once
+ * the interpreter has really bound them. Espruino binds in its idle loop, after openudp() has
+ * returned, and a datagram that arrives before that is lost, as on a board: a peer that must
+ * not lose its first datagram waits for this event. The built-in module is kept as `realDgram`.
+ */
+export const BIND_REPORTER = 'global.realDgram=require("dgram");Modules.addCached("dgram",' + JSON.stringify(
+  'exports.createSocket=function(o,c){var s=realDgram.createSocket(o,c),b=s.bind;'
+  + 's.bind=function(p,f){return b.call(s,p,function(x){report({t:"bound",port:p});if(f)f(x);});};return s;};') + ');';
 
 /** A device event: what the code in the interpreter passed to report(). */
 export type DeviceEvent = { [k: string]: any };
@@ -122,7 +136,7 @@ export class Device {
   }
 
   private line(raw: string, echo?: (line: string) => void) {
-    const l = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/^>+/, '');
+    const l = raw.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '').replace(/^>+/, '');
     this.lines.push(l);
     if (echo) echo(l);
     const m = /@@(R(\d+)|E) (.*)$/.exec(l);
@@ -144,24 +158,36 @@ export class Device {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Type one line at the REPL (echo off). */
+  /** Type one line at the REPL (echo off). Longer lines go in parts: a console read of over 64 bytes fails an assertion in the Linux port (src/jsdevices.c). */
   type(line: string) {
-    this.proc.stdin!.write('\x10' + line + '\n');
+    const text = '\x10' + line + '\n';
+    for (let i = 0; i < text.length; i += 60) this.proc.stdin!.write(text.slice(i, i + 60));
   }
 
-  /** Evaluate `expr` (JavaScript, one line) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
+  /** Evaluate `expr` (a JavaScript expression) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
   call(expr: string, ms = 30_000): Promise<any> {
     const id = this.nextId++;
     return new Promise((res, rej) => {
       const guard = setTimeout(() => { this.pending.delete(id); rej(new Error(`no answer after ${ms} ms to: ${expr.slice(0, 200)}\n${this.lines.slice(-8).join('\n')}`)); }, ms);
       this.pending.set(id, { resolve: (v) => { clearTimeout(guard); res(v); }, reject: (e) => { clearTimeout(guard); rej(e); } });
-      this.type(`__rpc(${id},function(){return ${expr.replace(/\n/g, ' ')}})`);
+      writeFileSync(join(this.dir, `c${id}.js`), `(${expr})`, 'latin1');
+      this.type(`__rpcf(${id})`);
     });
+  }
+
+  /** The `code` of the error call(expr) throws ('no throw' when it returns). */
+  async codeOf(expr: string): Promise<string> {
+    try {
+      await this.call(expr);
+      return 'no throw';
+    } catch (e: any) {
+      return e.code || `threw without a code: ${e.message}`;
+    }
   }
 
   /** Run statements (no value). */
   run(code: string, ms?: number): Promise<void> {
-    return this.call(`(function(){${code.replace(/\n/g, ' ')}})()`, ms);
+    return this.call(`(function(){${code}})()`, ms);
   }
 
   /** Resolve when cond() holds, re-checked at every line the interpreter prints; reject after `ms` (a guard, nothing waits for it). */
@@ -191,6 +217,7 @@ export class Device {
 
   /** Kill it (it ignores SIGTERM) and remove its folder. */
   kill() {
+    this.pending.clear();
     if (!this.exited) this.proc.kill('SIGKILL');
     try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* gone */ }
   }
