@@ -169,6 +169,35 @@ builtins('static-inheritance: a static reached through a subclass', () => {
   assert.equal(at('class A { static make() {} }\nclass B extends A { static make() { return super.make(); } }\nB.make(); A.make(); B.prototype.x = 1;', 'static-inheritance'), []);
 });
 
+builtins('typed-array-slice: .slice()/.filter() of a typed array used as a typed array (direct chains)', () => {
+  const src = 'var u8 = new Uint8Array(8);\nvar a = u8.slice(1, 3).subarray(0, 1);\nvar b = u8.slice().buffer;\nvar d = new DataView(u8.slice().buffer);\nvar e = E.toUint8Array(s).filter(f).byteLength;';
+  assert.equal(at(src, 'typed-array-slice'), ['2:24', '3:20', '4:33', '5:37']);
+  const f = checkSource('var u8 = new Uint8Array(8); u8.slice(1, 3).subarray(0, 1);').find((x) => x.rule === 'typed-array-slice')!;
+  assert.is(f.severity, 'error');
+  assert.match(f.message, 'new Uint8Array(x.subarray(a, b))');
+});
+
+builtins('typed-array-slice: a variable, property or function holding such a slice', () => {
+  const src = 'var u8 = E.toUint8Array("abc");\nvar c = u8.slice(0, 2);\nc.set([1], 0); var n = c.byteOffset;\nvar dv = new DataView(c);\n' +
+    'function R(n) { this.buf = new Uint8Array(n); }\nR.prototype.head = function () { return this.buf.slice(0, 4); };\nvar h = r.head().subarray(1);\n' +
+    'var take = function (b) { return b.d.subarray(1); };\nvar x = take(o).slice().buffer;';
+  assert.equal(at(src, 'typed-array-slice'), ['3:3', '3:26', '4:23', '7:18', '9:25']);
+});
+
+builtins('typed-array-slice: no finding for Arrays, strings, copies, map/subarray results, or unknown receivers', () => {
+  const ok = 'var u8 = new Uint8Array(8);\nvar c = u8.slice(0, 2); c = new Uint8Array(c); c.buffer;\nvar s = "abc".slice(1); s.set;\nvar a = [1, 2].slice(); a.buffer;\n' +
+    'var m = u8.map(function (x) { return x; }).subarray(1);\nvar cp = new Uint8Array(u8.subarray(1, 3)); cp.buffer; new DataView(cp.buffer);\nfunction f(x) { return x.slice(1).buffer; }\n' +
+    'var o = { d: [] }; o.d = new Uint8Array(2); o.d.slice().buffer;\nvar Uint8Array = Array; new Uint8Array(2).slice().buffer;';
+  assert.equal(at(ok, 'typed-array-slice'), []);
+});
+
+builtins('negative-index: x[-1] is an error; a string literal indexed by a subtraction a warning', () => {
+  const sev = (src: string) => checkSource(src).filter((x) => x.rule === 'negative-index').map((x) => `${x.line}:${x.column}:${x.severity}`);
+  assert.equal(sev('var a = s[-1];\nu8[-2] = 3;\nvar b = "0123456789abcdef"[c - 48];\nvar h = `ab`[n - 1];'), ['1:11:error', '2:4:error', '3:28:warning', '4:14:warning']);
+  assert.match(checkSource('s[-1];')[0].message, 'Field or method "-1" does not already exist');
+  assert.equal(sev('var a = s[s.length - 1]; var d = s[i - 1]; var e = "abc"[2 - 1]; var g = x[-0]; var k = "abc"[i + 1]; var l = "abc".charAt(i - 1); var m = a - 1;'), []);
+});
+
 const order = suite('check: order of execution');
 
 order('hoisting: a use before the function declaration has run', () => {

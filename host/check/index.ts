@@ -29,6 +29,9 @@ interface Decl { kind: 'var' | 'function' | 'let' | 'const' | 'class' | 'param';
 /** A scope: names, the statement now running in its list (Infinity: not tracked), and its function depth. */
 interface Scope { parent: Scope | null; names: Map<string, Decl>; current: number; depth: number }
 
+/** What an expression holds, as far as typed-array tracking knows: a typed array, or an Array made by `.slice()`/`.filter()` of one. */
+type TypedKind = { kind: 'typed' } | { kind: 'sliced'; method: string; line: number; name: string | null; via?: string };
+
 /** A feature test in force: `path` was mentioned in a test, `viaTypeof` when as `typeof path`. */
 interface Guard { path: string; viaTypeof: boolean }
 
@@ -41,6 +44,12 @@ const ERRORS = new Set(ERROR_CLASSES);
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'value', 'bigint', 'sourceType']);
 const FUNCS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const IGNORE_MARK = 'espimp-check-ignore';
+/** Members only a typed array has (a plain Array lacks them). */
+const TYPED_ONLY = new Set(['subarray', 'set', 'buffer', 'byteLength', 'byteOffset', 'BYTES_PER_ELEMENT']);
+const COPY_HINT: { [method: string]: string } = {
+  slice: 'copy natively with `new Uint8Array(x.subarray(a, b))` (or the matching typed array)',
+  filter: 'wrap it: `new Uint8Array(x.filter(f))` (or the matching typed array)',
+};
 
 /** Whether `o` has its own property `k` (never inherited names like 'constructor'). */
 function own(o: object, k: string): boolean {
@@ -111,6 +120,17 @@ function optionalAt(n: Node): number {
   return found < 0 ? n.start : found;
 }
 
+/** Syntactically a new typed array: `new Uint8Array(…)` (any typed array), `E.toUint8Array(…)`, `x.subarray(…)`. */
+function makesTyped(n: Node): boolean {
+  if (n.type === 'NewExpression') return n.callee.type === 'Identifier' && TYPED.has(n.callee.name);
+  if (n.type === 'CallExpression' && n.callee.type === 'MemberExpression') {
+    const m = propName(n.callee);
+    return m === 'subarray' || (m === 'toUint8Array' && n.callee.object.type === 'Identifier' && n.callee.object.name === 'E');
+  }
+  if (n.type === 'ConditionalExpression') return makesTyped(n.consequent) && makesTyped(n.alternate);
+  return false;
+}
+
 class Checker {
   readonly findings: Finding[] = [];
   private readonly code: string;
@@ -123,6 +143,14 @@ class Checker {
   private readonly defined = new Set<string>();
   /** Classes declared in the file: their superclass name and static members. */
   private readonly classes = new Map<string, { superName: string | null; statics: Set<string> }>();
+  /** What each variable binding was last assigned, in source order (typed-array tracking). */
+  private readonly held = new Map<Decl, TypedKind | null>();
+  /** Functions and methods by name: what their returns give (null: unknown, or names that disagree). */
+  private readonly returns = new Map<string, TypedKind | null>();
+  /** The functions being visited: their name and the kinds their return statements gave. */
+  private readonly fnStack: { name: string | null; kinds: (TypedKind | null)[] }[] = [];
+  /** Property names the file only ever assigns typed arrays to (`this.buf = new Uint8Array(n)`). */
+  private readonly typedProps = new Set<string>();
   private lineStarts: number[] | null = null;
   private readonly seen = new Set<string>();
 
@@ -192,13 +220,21 @@ class Checker {
   /** Collect the names the file defines as methods, and its classes with their statics. */
   private prepass(ast: Node) {
     const staticAssigns: [string, string][] = [];
+    const propKinds = new Map<string, boolean>();
+    const noteProp = (p: string | null, value: Node) => {
+      if (p === null) return;
+      const typed = !!value && makesTyped(value);
+      propKinds.set(p, (propKinds.has(p) ? propKinds.get(p)! : true) && typed);
+    };
     const walk = (n: Node) => {
       if (!n || typeof n.type !== 'string') return;
       switch (n.type) {
         case 'MethodDefinition': case 'PropertyDefinition':
           if (!n.computed && n.key.type === 'Identifier') this.defined.add(n.key.name);
+          if (n.type === 'PropertyDefinition' && !n.computed && n.key.type === 'Identifier') noteProp(n.key.name, n.value);
           break;
         case 'Property':
+          if (!n.computed && n.kind === 'init' && !n.method) noteProp(n.key.type === 'Identifier' ? n.key.name : n.key.type === 'Literal' ? String(n.key.value) : null, n.value);
           if (!n.computed && (n.method || n.kind !== 'init' || (n.value && FUNCS.has(n.value.type)))) {
             if (n.key.type === 'Identifier') this.defined.add(n.key.name);
             else if (n.key.type === 'Literal') this.defined.add(String(n.key.value));
@@ -207,6 +243,7 @@ class Checker {
         case 'AssignmentExpression':
           if (n.left.type === 'MemberExpression') {
             const p = propName(n.left);
+            noteProp(p, n.operator === '=' ? n.right : null);
             if (p !== null && FUNCS.has(n.right.type)) this.defined.add(p);
             if (p !== null && n.left.object.type === 'Identifier') staticAssigns.push([n.left.object.name, p]);
           }
@@ -228,6 +265,7 @@ class Checker {
       }
     };
     walk(ast);
+    for (const [p, typed] of propKinds) if (typed) this.typedProps.add(p);
     for (const [c, p] of staticAssigns) this.classes.get(c)?.statics.add(p);
   }
 
@@ -370,12 +408,14 @@ class Checker {
           if (d.id.type !== 'Identifier') this.report(d.id, 'destructuring', 'destructuring declaration: `var {a}=o` is a ReferenceError in Espruino');
           this.patternDefaults(d.id);
           if (d.init) this.visit(d.init, 'init');
+          if (d.id.type === 'Identifier') this.assigned(d.id.name, d.init);
         }
         return;
       case 'Identifier':
         this.identifier(n, parent, key);
         return;
       case 'MemberExpression':
+        this.negativeIndex(n);
         this.member(n, parent, key);
         this.visit(n.object, 'object');
         if (n.computed || n.property.type === 'PrivateIdentifier') this.visit(n.property, 'property');
@@ -395,10 +435,15 @@ class Checker {
         if (n.operator === '??=' || n.operator === '||=' || n.operator === '&&=') {
           this.report(this.operatorAt(n.left.end, n.operator), 'logical-assignment', `'${n.operator}' is a SyntaxError in Espruino`);
         }
-        if (n.left.type === 'Identifier') { this.writeRef(n.left); this.visit(n.right, 'right'); return; }
+        if (n.left.type === 'Identifier') {
+          this.writeRef(n.left);
+          this.visit(n.right, 'right');
+          this.assigned(n.left.name, n.operator === '=' ? n.right : null);
+          return;
+        }
         break;
       case 'UpdateExpression':
-        if (n.argument.type === 'Identifier') { this.writeRef(n.argument); return; }
+        if (n.argument.type === 'Identifier') { this.writeRef(n.argument); this.assigned(n.argument.name, null); return; }
         break;
       case 'BinaryExpression':
         if (n.operator === '**') this.report(this.operatorAt(n.left.end, '**'), 'exponent', "'**' is a SyntaxError in Espruino: use Math.pow");
@@ -452,6 +497,10 @@ class Checker {
       case 'ImportExpression':
         this.report(n, 'es-module', 'dynamic import(): Espruino has no ES modules');
         break;
+      case 'ReturnStatement':
+        if (n.argument) this.visit(n.argument, 'argument');
+        if (this.fnStack.length) this.fnStack[this.fnStack.length - 1].kinds.push(this.kindOf(n.argument));
+        return;
       case 'AwaitExpression':
         this.report(n, 'async-await', '`await` is not supported by Espruino');
         break;
@@ -501,6 +550,115 @@ class Checker {
     return (parent.type === 'ConditionalExpression' || parent.type === 'IfStatement') && key === 'test';
   }
 
+  // ---- typed arrays -------------------------------------------------------------------
+
+  /** What `n` holds: a typed array, an Array from `.slice()`/`.filter()` of one, or unknown (null). */
+  private kindOf(n: Node): TypedKind | null {
+    if (!n) return null;
+    switch (n.type) {
+      case 'NewExpression':
+        return n.callee.type === 'Identifier' && TYPED.has(n.callee.name) && !this.resolve(n.callee.name) ? { kind: 'typed' } : null;
+      case 'CallExpression': {
+        if (n.callee.type === 'Identifier') return this.returnsOf(n.callee.name, n);
+        if (n.callee.type !== 'MemberExpression') return null;
+        const m = propName(n.callee);
+        const obj = n.callee.object;
+        if (m === 'subarray') return { kind: 'typed' };
+        if (m === 'toUint8Array' && obj.type === 'Identifier' && obj.name === 'E' && !this.resolve('E')) return { kind: 'typed' };
+        if (m === 'slice' || m === 'filter' || m === 'map') {
+          const k = this.kindOf(obj);
+          if (!k || k.kind !== 'typed') return null;
+          return m === 'map' ? k : { kind: 'sliced', method: m, line: n.loc.start.line, name: null };
+        }
+        return m === null ? null : this.returnsOf(m, n);
+      }
+      case 'Identifier': {
+        const r = this.resolve(n.name);
+        const k = r ? this.held.get(r.decl) : null;
+        return k ? (k.kind === 'sliced' ? { ...k, name: n.name } : k) : null;
+      }
+      case 'MemberExpression': {
+        const p = n.computed ? null : propName(n);
+        return p !== null && this.typedProps.has(p) ? { kind: 'typed' } : null;
+      }
+      case 'ConditionalExpression': {
+        const a = this.kindOf(n.consequent), b = this.kindOf(n.alternate);
+        return a && b && a.kind === b.kind ? a : null;
+      }
+      case 'SequenceExpression':
+        return this.kindOf(n.expressions[n.expressions.length - 1]);
+      case 'AssignmentExpression':
+        return n.operator === '=' ? this.kindOf(n.right) : null;
+    }
+    return null;
+  }
+
+  /** What a call of the file's function or method `name` gives, as its return statements say. */
+  private returnsOf(name: string, call: Node): TypedKind | null {
+    const k = this.returns.get(name);
+    if (!k) return null;
+    return k.kind === 'sliced' ? { ...k, name: null, via: name } : k;
+  }
+
+  /** The name a function is known by: its own, or the variable, property or method it is assigned to. */
+  private fnName(n: Node, parent: Node): string | null {
+    if (n.id) return n.id.name;
+    if (!parent) return null;
+    if (parent.type === 'VariableDeclaration') {
+      const d = parent.declarations.find((x: Node) => x.init === n);
+      return d && d.id.type === 'Identifier' ? d.id.name : null;
+    }
+    if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && !parent.computed) return parent.key.type === 'Identifier' ? parent.key.name : null;
+    if (parent.type === 'AssignmentExpression') return parent.left.type === 'Identifier' ? parent.left.name : parent.left.type === 'MemberExpression' ? propName(parent.left) : null;
+    return null;
+  }
+
+  /** Record what function `name` returns: a sliced Array when any return gives one, typed when every return does. */
+  private noteReturns(name: string | null, kinds: (TypedKind | null)[]) {
+    if (name === null) return;
+    const sliced = kinds.find((k) => k && k.kind === 'sliced') || null;
+    const k = sliced || (kinds.length && kinds.every((x) => x && x.kind === 'typed') ? { kind: 'typed' as const } : null);
+    if (this.returns.has(name)) {
+      const prev = this.returns.get(name);
+      if (!prev || !k || prev.kind !== k.kind) this.returns.set(name, null);
+    } else this.returns.set(name, k);
+  }
+
+  /** Note what variable `name` now holds (after `var name = value` or `name = value`). */
+  private assigned(name: string, value: Node | null) {
+    const r = this.resolve(name);
+    if (!r) return;
+    const k = value ? this.kindOf(value) : null;
+    if (k && k.kind === 'sliced') this.held.set(r.decl, { ...k, name: null });
+    else this.held.set(r.decl, k);
+  }
+
+  /** A typed-array-only use of `n` (the object of `.member`, or the argument of new DataView): flag it when `n` is a sliced Array. */
+  private typedUse(n: Node, at: Node, use: string) {
+    const k = this.kindOf(n);
+    if (!k || k.kind !== 'sliced') return;
+    const what = k.via ? `\`${k.via}()\` returns \`.${k.method}()\` of a typed array (line ${k.line}), which` : k.name ? `'${k.name}' holds the result of \`.${k.method}()\` of a typed array (line ${k.line}), which` : `\`.${k.method}()\` of a typed array`;
+    this.report(at, 'typed-array-slice', `${what} is a plain Array on Espruino, so ${use}: ${COPY_HINT[k.method]}`);
+  }
+
+  /** `x[-1]`, and `'…'[i - k]`. */
+  private negativeIndex(n: Node) {
+    if (!n.computed) return;
+    const p = n.property;
+    if (p.type === 'UnaryExpression' && p.operator === '-' && p.argument.type === 'Literal' && typeof p.argument.value === 'number' && p.argument.value !== 0) {
+      this.report(p, 'negative-index', `negative index [-${p.argument.raw}]: Espruino throws on strings and typed arrays ("Field or method \"-${p.argument.raw}\" does not already exist"); use x[x.length - ${p.argument.raw}] or .charAt()`);
+      return;
+    }
+    const str = n.object.type === 'Literal' && typeof n.object.value === 'string' ||
+      (n.object.type === 'TemplateLiteral' && n.object.expressions.length === 0);
+    if (str && p.type === 'BinaryExpression' && p.operator === '-') {
+      const l = p.left, r = p.right;
+      const num = (x: Node) => x.type === 'Literal' && typeof x.value === 'number';
+      if (num(l) && num(r) && l.value - r.value >= 0) return;
+      this.report(p, 'negative-index', 'a string literal indexed by a subtraction: if the index goes negative Espruino throws ("Field or method … does not already exist", V8 gives undefined); guard the index or use .charAt()', 'warning');
+    }
+  }
+
   // ---- functions, loops, classes --------------------------------------------------------
 
   /** Whether function `n` runs right where it is written (IIFE, `.call`/`.apply` of it, `new function`). */
@@ -524,6 +682,8 @@ class Checker {
     }
     const deferred = !this.immediate(n, parent, key);
     if (deferred) this.depth++;
+    const frame = { name: this.fnName(n, parent), kinds: [] as (TypedKind | null)[] };
+    this.fnStack.push(frame);
     const s = this.push(Infinity);
     if (n.type === 'FunctionExpression' && n.id) this.declare(s, n.id.name, 'param', 0, n.loc.start.line);
     if (n.type !== 'ArrowFunctionExpression') this.declare(s, 'arguments', 'param', 0, n.loc.start.line);
@@ -536,8 +696,11 @@ class Checker {
       this.ancestors.pop();
     } else {
       this.visit(n.body, 'body');
+      frame.kinds.push(this.kindOf(n.body));
     }
     this.pop();
+    this.fnStack.pop();
+    this.noteReturns(frame.name, frame.kinds);
     if (deferred) this.depth--;
   }
 
@@ -675,6 +838,9 @@ class Checker {
   private member(n: Node, parent: Node, key: string) {
     const prop = propName(n);
     if (prop === null) return;
+    if (TYPED_ONLY.has(prop)) {
+      this.typedUse(n.object, n.property, prop === 'subarray' || prop === 'set' ? `\`.${prop}()\` fails ("Function \"${prop}\" not found")` : `\`.${prop}\` is undefined`);
+    }
     const write = parent && ((parent.type === 'AssignmentExpression' && key === 'left') || (parent.type === 'UpdateExpression'));
     const obj = n.object;
     if (obj.type === 'Identifier' && !this.resolve(obj.name)) {
@@ -727,6 +893,9 @@ class Checker {
         const msg = `.${name}() does not exist in Espruino${info.generic ? ` on ${info.protos.join('/')} (ignore if this is your own object's method)` : ''}: "Function ${name} not found"`;
         this.report(callee.property, 'missing-method', msg, info.generic ? 'warning' : 'error');
       }
+    }
+    if (n.type === 'NewExpression' && callee.type === 'Identifier' && callee.name === 'DataView' && n.arguments.length && !this.resolve('DataView')) {
+      this.typedUse(n.arguments[0], n.arguments[0], 'new DataView(…) throws "Expecting ArrayBuffer, got Array"');
     }
     if (n.type === 'NewExpression' || n.type === 'CallExpression') {
       if (callee.type === 'Identifier' && callee.name === 'RegExp' && !this.resolve('RegExp')) {
