@@ -8,7 +8,7 @@ import { UserError } from '../cli-error';
 import { AgentHost } from '../agent-host';
 import { FrameDecoder, LinkCounts } from '../agent-link';
 import { Keys } from './keys';
-import { ConsoleView } from './view';
+import { ConsoleView, clean } from './view';
 import { Link, PortSpec, openLink, portName } from './link';
 
 /** Agent lines held while the user has a half-typed REPL line, at most. */
@@ -56,6 +56,12 @@ export class ConsoleSession {
   private stopped = false;
   private waitingNoticed = false;
   private connects = 0;
+  /**
+   * An agent line (DLE, echo off) went to the board and no board line has come since. The real
+   * Espruino does not erase its `>` prompt before what such a line prints (an agent.on handler's
+   * server.log), so that output's first line starts with the prompt: it is dropped from there.
+   */
+  private afterAgentLine = false;
   private finish!: (s: ConsoleSummary) => void;
   /** Resolves when the session has ended. */
   readonly done: Promise<ConsoleSummary>;
@@ -69,7 +75,12 @@ export class ConsoleSession {
       transcript: (line) => this.transcript(line),
     });
     this.decoder = new FrameDecoder({
-      text: (line) => this.view.line(line),
+      text: (line) => {
+        const prompt = this.afterAgentLine && line.startsWith('>');
+        // a line that shows nothing (the prompt Espruino erases before a frame) is not that output
+        if (clean(line)) this.afterAgentLine = false;
+        this.view.line(prompt ? line.slice(1) : line);
+      },
       message: (name, data) => {
         this.view.agent(true, name, data);
         if (this.agent) this.agent.deliver(name, data);
@@ -126,6 +137,7 @@ export class ConsoleSession {
 
   /** Keys typed (or text piped in): pass them to the board. */
   private typed(s: string) {
+    this.afterAgentLine = false;
     const r = this.keys.keys(s);
     if (r.send && this.link) this.link.write(r.send);
     if (r.quit) {
@@ -151,7 +163,10 @@ export class ConsoleSession {
   }
 
   private flush() {
-    while (this.link && this.outbox.length) this.link.write(this.outbox.shift()!);
+    while (this.link && this.outbox.length) {
+      this.link.write(this.outbox.shift()!);
+      this.afterAgentLine = true;
+    }
   }
 
   private connect() {

@@ -10,15 +10,35 @@ const RESET = '\x1b[0m';
 /** Longest agent data shown in a summary line. */
 const SHOW_DATA = 200;
 
-/** A board line as a terminal would leave it: backspaces applied, CR, escape sequences and other control chars dropped. */
+/**
+ * A board line as a terminal would leave it: backspaces applied, CR (back to the line's start,
+ * later text overwrites), the cursor moves and erases Espruino uses (ESC[nD / ESC[nC, ESC[J /
+ * ESC[K from the cursor on), other escape sequences and control chars dropped. The real
+ * Espruino erases its prompt and a half-typed input line before printing with
+ * `ESC[D`... `\r ESC[J` (src/jsinteractive.c), not with backspaces.
+ */
 export function clean(raw: string): string {
   let out = '';
+  let col = 0;
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
-    if (c === '\b' || c === '\x7f') out = out.slice(0, -1);
+    if (c === '\b' || c === '\x7f') {
+      if (col >= out.length) { out = out.slice(0, -1); col = out.length; } else if (col > 0) col--;
+    } else if (c === '\r') col = 0;
     else if (c === '\x1b') {
-      if (raw[i + 1] === '[') { i += 2; while (i < raw.length && !/[@-~]/.test(raw[i])) i++; } else i++;
-    } else if (c >= ' ' || c === '\t') out += c;
+      if (raw[i + 1] === '[') {
+        let j = i + 2;
+        while (j < raw.length && !/[@-~]/.test(raw[j])) j++;
+        const n = parseInt(raw.slice(i + 2, j), 10) || 1, op = raw[j];
+        if (op === 'D') col = Math.max(0, col - n);
+        else if (op === 'C') col = Math.min(out.length, col + n);
+        else if ((op === 'J' || op === 'K') && !/^[12]$/.test(raw.slice(i + 2, j))) out = out.slice(0, col);
+        i = j;
+      } else i++;
+    } else if (c >= ' ' || c === '\t') {
+      out = out.slice(0, col) + c + out.slice(col + 1);
+      col++;
+    }
   }
   return out;
 }
