@@ -171,7 +171,8 @@ export class Device {
       const guard = setTimeout(() => { this.pending.delete(id); rej(new Error(`no answer after ${ms} ms to: ${expr.slice(0, 200)}\n${this.lines.slice(-8).join('\n')}`)); }, ms);
       this.pending.set(id, { resolve: (v) => { clearTimeout(guard); res(v); }, reject: (e) => { clearTimeout(guard); rej(e); } });
       writeFileSync(join(this.dir, `c${id}.js`), `(${expr})`, 'latin1');
-      this.type(`__rpcf(${id})`);
+      // the space: once, on a WIZnet stand-in board, the char after the DLE was lost
+      this.type(` __rpcf(${id})`);
     });
   }
 

@@ -1,0 +1,71 @@
+// Blocks in use per board on the real 32-bit interpreters (host/espruino/memory.ts): the echo
+// and the sensor hub, each bundle run from Storage with the board's stand-ins (their own cost
+// taken out), against a raw Espruino `dgram` echo measured the same way. Writes
+// bench/results/memory.json and prints a table (the one in README.md).
+//   node --import tsx bench/memory.ts [--boards a,b] [--out FILE]
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBundle } from '../build/bundle';
+import { listBoards, loadBoard } from '../build/boards';
+import { measureBundle, rawEcho, type MemoryFigure } from '../host/espruino/memory';
+
+export interface BoardMemory {
+  board: string;
+  interpreter: string;
+  raw: number;
+  echo: { bytes: number; blocks: number; free: number };
+  hub: { bytes: number; blocks: number; free: number } | { bytes: number; error: string };
+  /** Blocks the stand-ins and harness hold alone (taken out of every figure). */
+  baseline: number;
+  total: number;
+}
+
+/** Build `app` for `board` (linux at 192.168.77.2) and measure it once `ready` is printed. */
+async function measureApp(board: string, app: string, ready: RegExp): Promise<{ bytes: number; m: MemoryFigure }> {
+  const built = await buildBundle({ board, app, budget: false, ...(board === 'linux' ? { ip: '192.168.77.2' } : {}) });
+  return { bytes: built.code.length, m: await measureBundle(board, built.code, ready) };
+}
+
+/** Every figure of `board`. */
+export async function boardMemory(board: string): Promise<BoardMemory> {
+  const b = loadBoard(board);
+  const raw = await measureBundle(board, rawEcho(b.recvBufferSize), /^raw echo on 2001$/);
+  const echo = await measureApp(board, 'examples/echo/echo.js', /^Echo server on /);
+  let hub: BoardMemory['hub'];
+  try {
+    const h = await measureApp(board, 'examples/sensor-hub/hub.js', /^Hub up at /);
+    hub = { bytes: h.bytes, blocks: h.m.blocks, free: h.m.free };
+  } catch (e: any) {
+    hub = { bytes: 0, error: String(e.message || e).split('\n').find((l) => /OUT OF MEMORY|waiting|reported/.test(l)) || String(e).slice(0, 120) };
+  }
+  return {
+    board, interpreter: `espruino32-${echo.m.kind}`, raw: raw.blocks,
+    echo: { bytes: echo.bytes, blocks: echo.m.blocks, free: echo.m.free }, hub, baseline: echo.m.baseline, total: echo.m.total,
+  };
+}
+
+/** The figures as a Markdown table. */
+export function memoryTable(rows: BoardMemory[]): string {
+  const out = ['| board | interpreter (blocks) | raw `dgram` echo | echo bytes | echo blocks | free | hub bytes | hub blocks | free |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    const hub = 'error' in r.hub ? `${r.hub.error} | | ` : `${r.hub.bytes.toLocaleString('en-US')} | ${r.hub.blocks.toLocaleString('en-US')} | ${r.hub.free.toLocaleString('en-US')}`;
+    out.push(`| ${r.board} | ${r.interpreter} (${r.total}) | ${r.raw} | ${r.echo.bytes.toLocaleString('en-US')} | ${r.echo.blocks.toLocaleString('en-US')} | ${r.echo.free.toLocaleString('en-US')} | ${hub} |`);
+  }
+  return out.join('\n');
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { boards: { type: 'string' }, out: { type: 'string' } } });
+  const boards = values.boards ? values.boards.split(',') : listBoards();
+  const rows: BoardMemory[] = [];
+  for (const board of boards) rows.push(await boardMemory(board));
+  const out = values.out || fileURLToPath(new URL('results/memory.json', import.meta.url));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), rows }, null, 2) + '\n');
+  console.log(memoryTable(rows));
+  console.log(`\nwrote ${out}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
