@@ -10,11 +10,12 @@
 // A device runs as a saved app does on a board: the boot scripts are written into Storage as
 // `.boot0` (the interpreter runs it before the app at every load()), the app as `.bootcde`, then
 // `load()`; so memory figures are those of code run from Storage. Its working folder, holding
-// Storage's flash file, is a new temp folder. The REPL is the interpreter's stdin: each call is
-// one line that starts with DLE (0x10, echo off for that line); answers and reports are console
+// Storage's flash file, is a new temp folder. Calls go in over a TCP connection to a small
+// server in `.boot0` (see harness()), not through the console; answers and reports are console
 // lines tagged `@@R<id> ` and `@@E `. "Uncaught", "OUT OF MEMORY" and other interpreter
 // errors are collected in `faults` (an out-of-memory inside a callback does not end it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Socket, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,18 +57,25 @@ export function haveInterpreter(what: string): boolean {
 
 /**
  * Test helpers loaded in `.boot0` before anything else: `report(obj)` prints one `@@E` event line;
- * `__rpc` evaluates one call. Kept small: it is in every memory figure's baseline.
+ * `__rpc`/`__rpcf` evaluate one call; a TCP server on `port` (loopback peers only) evaluates each
+ * line it receives. Calls do not go through the console: the Linux port's stdin thread pushes
+ * characters into the event ring while the main loop pops them, unlocked, and now and then a
+ * line is lost or `ASSERT(len <= 64) FAILED AT src/jsdevices.c` stops the interpreter. Kept
+ * small: it is in every memory figure's baseline.
  */
-export const HARNESS = [
-  'global.report=function(o){console.log("@@E "+JSON.stringify(o));};',
-  'global.__rpc=function(i,f){var r;try{r={v:f()}}catch(e){r={e:""+(e&&e.message||e),code:e&&e.code}}console.log("@@R"+i+" "+JSON.stringify(r));};',
-  // a call's code comes from a file: the Linux port fails an assertion on console input read in chunks over 64 bytes
-  'global.__rpcf=function(i){var c=require("fs").readFileSync("c"+i+".js");__rpc(i,function(){return eval(c);});};',
-  // a timer set before the app runs fires once the app's top level has finished
-  'setTimeout(function(){report({t:"loaded"});},0);',
-  // the Linux port exits when no timer or socket is left, whatever its stdin does
-  'setInterval(function(){},1000);',
-].join('\n');
+export function harness(port: number): string {
+  return [
+    'global.report=function(o){console.log("@@E "+JSON.stringify(o));};',
+    'global.__rpc=function(i,f){var r;try{r={v:f()}}catch(e){r={e:""+(e&&e.message||e),code:e&&e.code}}console.log("@@R"+i+" "+JSON.stringify(r));};',
+    // a call's code comes from a file, whatever its length
+    'global.__rpcf=function(i){var c=require("fs").readFileSync("c"+i+".js");__rpc(i,function(){return eval(c);});};',
+    `require("net").createServer(function(c){var b="";c.on("data",function(d){b+=d;var i;while((i=b.indexOf("\\n"))>=0){var l=b.substr(0,i);b=b.substr(i+1);eval(l);}});}).listen(${port});`,
+    // a timer set before the app runs fires once the app's top level has finished
+    'setTimeout(function(){report({t:"loaded"});},0);',
+    // the Linux port exits when no timer or socket is left, whatever its stdin does
+    'setInterval(function(){},1000);',
+  ].join('\n');
+}
 
 /**
  * A boot script for tests: a pass-through `dgram` whose sockets report `{t: 'bound', port}` once
@@ -85,7 +93,7 @@ export type DeviceEvent = { [k: string]: any };
 export interface DeviceOptions {
   /** Which interpreter (default '64'). */
   kind?: InterpreterKind;
-  /** Scripts run first at every load (stand-ins, test hooks), joined into `.boot0` after HARNESS. */
+  /** Scripts run first at every load (stand-ins, test hooks), joined into `.boot0` after harness(). */
   boot?: string[];
   /** The app (a bundle), saved as `.bootcde`. */
   app?: string;
@@ -98,7 +106,7 @@ export interface DeviceOptions {
 }
 
 /** Lines of interpreter output that mean something went wrong inside it. */
-const FAULT = /Uncaught|OUT OF MEMORY|Execution Interrupted|interpreter error|Error: /;
+const FAULT = /Uncaught|OUT OF MEMORY|Execution Interrupted|interpreter error|Error: |ASSERT/;
 
 /** A running interpreter with the app loaded from Storage. */
 export class Device {
@@ -158,10 +166,12 @@ export class Device {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Type one line at the REPL (echo off). Longer lines go in parts: a console read of over 64 bytes fails an assertion in the Linux port (src/jsdevices.c). */
+  /** The control connection (set by startDevice). */
+  control!: Socket;
+
+  /** Have the device evaluate one line of code (through the control connection, not the console). */
   type(line: string) {
-    const text = '\x10' + line + '\n';
-    for (let i = 0; i < text.length; i += 60) this.proc.stdin!.write(text.slice(i, i + 60));
+    this.control.write(line.replace(/\n/g, ' ') + '\n');
   }
 
   /** Evaluate `expr` (a JavaScript expression) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
@@ -171,8 +181,7 @@ export class Device {
       const guard = setTimeout(() => { this.pending.delete(id); rej(new Error(`no answer after ${ms} ms to: ${expr.slice(0, 200)}\n${this.lines.slice(-8).join('\n')}`)); }, ms);
       this.pending.set(id, { resolve: (v) => { clearTimeout(guard); res(v); }, reject: (e) => { clearTimeout(guard); rej(e); } });
       writeFileSync(join(this.dir, `c${id}.js`), `(${expr})`, 'latin1');
-      // the space: once, on a WIZnet stand-in board, the char after the DLE was lost
-      this.type(` __rpcf(${id})`);
+      this.type(`__rpcf(${id})`);
     });
   }
 
@@ -219,6 +228,7 @@ export class Device {
   /** Kill it (it ignores SIGTERM) and remove its folder. */
   kill() {
     this.pending.clear();
+    if (this.control) this.control.destroy();
     if (!this.exited) this.proc.kill('SIGKILL');
     try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* gone */ }
   }
@@ -239,10 +249,35 @@ function setupScript(files: { [name: string]: string }): string {
   ].join('\n');
 }
 
+/** A TCP port nothing listens on now (the interpreter's server listens on every address). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, () => { const p = (srv.address() as AddressInfo).port; srv.close(() => resolve(p)); });
+  });
+}
+
+/** Connect to the device's control server; it listens from its first idle loop on, so a refused connection is tried again (at most 100 times, 20 ms apart). */
+async function connectControl(port: number, dev: Device): Promise<Socket> {
+  for (let i = 0; ; i++) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const c = connect(port, '127.0.0.1', () => { c.off('error', reject); c.on('error', () => {}); resolve(c); });
+        c.once('error', reject);
+      });
+    } catch (e) {
+      if (i >= 100 || dev.exited) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 /** Start an interpreter in a new temp folder with the boot scripts and app in Storage, and wait until the app's top level has run. */
 export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-espruino-'));
-  const storage: { [name: string]: string } = { '.boot0': [HARNESS, ...(o.boot || [])].join('\n'), ...(o.files || {}) };
+  const port = await freePort();
+  const storage: { [name: string]: string } = { '.boot0': [harness(port), ...(o.boot || [])].join('\n'), ...(o.files || {}) };
   if (o.app !== undefined) storage['.bootcde'] = o.app;
   const paths: { [name: string]: string } = {};
   Object.entries(storage).forEach(([name, text], i) => {
@@ -254,6 +289,7 @@ export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
   const dev = new Device(proc, dir, o.echo);
   try {
     await dev.event((e) => e.t === 'loaded', 'the app to load from Storage');
+    dev.control = await connectControl(port, dev);
   } catch (e) {
     dev.kill();
     throw e;
