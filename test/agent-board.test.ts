@@ -46,7 +46,7 @@ board('frames out of a minified bundle on the interpreter decode on the PC; line
     assert.equal(got[2], ['pong', { x: [1, 'caf\u00e9'] }]);
     assert.equal(dev.faults, []);
   } finally {
-    dev.kill();
+    await dev.kill();
   }
 });
 

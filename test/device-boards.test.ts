@@ -218,7 +218,7 @@ if (HAVE) {
         }
         assert.equal(dev.faults, [], `${board}: interpreter faults`);
       } finally {
-        dev.kill();
+        await dev.kill();
         await p.close();
       }
     });
@@ -256,7 +256,7 @@ if (HAVE) {
           await p.close();
         }
       } finally {
-        dev.kill();
+        await dev.kill();
       }
     });
   }
@@ -288,7 +288,7 @@ if (HAVE) {
         onlyLoopback(dev, board);
         assert.equal(dev.faults, []);
       } finally {
-        dev.kill();
+        await dev.kill();
         await p.close();
       }
     });
@@ -300,7 +300,7 @@ if (HAVE) {
         assert.not.ok(dev.events.some((e) => e.t === 'state' && e.s === CONNECTED), 'never CONNECTED');
         assert.equal(dev.faults, []);
       } finally {
-        dev.kill();
+        await dev.kill();
       }
     });
 
@@ -314,7 +314,7 @@ if (HAVE) {
         await dev.until(() => dev.lines.includes(`Echo server on 192.168.77.2:${port}`), 'the echo server');
         assert.equal(dev.faults, []);
       } finally {
-        dev.kill();
+        await dev.kill();
       }
     });
   });
@@ -339,7 +339,7 @@ if (HAVE) {
         onlyLoopback(dev, board);
         assert.equal(dev.faults, []);
       } finally {
-        dev.kill();
+        await dev.kill();
         await p.close();
       }
     });
@@ -355,7 +355,7 @@ if (HAVE) {
         assert.is(await dev.call('STANDIN.blocked'), 0, 'connect() was never called with the cable out');
         assert.equal(dev.faults, []);
       } finally {
-        dev.kill();
+        await dev.kill();
       }
     });
   });

@@ -49,7 +49,7 @@ Echo('answers a peer byte for byte for 1..1460-byte payloads, and a broadcast', 
     assert.equal(dev.faults, []);
     assert.ok(dev.lines.some((l) => l === `Received 1460 bytes from 192.168.77.3:${p.port} to 192.168.77.201:2001`));
   } finally {
-    dev.kill();
+    await dev.kill();
     await p.close();
   }
 });
@@ -69,7 +69,7 @@ Echo('a string goes out as its UTF-8 bytes; a binary string as its bytes; a 65,5
     assert.is(await dev.codeOf(`S.send("192.168.77.4", ${p.port}, "x".repeat(65508))`), 'ERR_DATA_TOO_LONG');
     assert.equal(dev.faults, []);
   } finally {
-    dev.kill();
+    await dev.kill();
     await p.close();
   }
 });
@@ -103,7 +103,7 @@ Hub('the hub on the interpreter discovers two PC nodes by broadcast and polls th
     assert.equal(hub.faults, []);
     for (const n of nodes) assert.not.ok(n.lines.some((l) => /^(ERROR|FAULT)/.test(l)), n.lines.join('\n'));
   } finally {
-    hub.kill();
+    await hub.kill();
     for (const n of nodes) n.driver.shutdown();
   }
 });
@@ -190,7 +190,7 @@ Diff('every case', async () => {
     assert.equal(diffs, []);
     assert.equal(dev.faults, []);
   } finally {
-    dev.kill();
+    await dev.kill();
   }
 });
 

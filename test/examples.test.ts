@@ -1,7 +1,7 @@
 // @serial: real sockets on the shared loopback LAN (see test/run.js).
 // The impOS guide's apps in examples/: board-safe (the checker finds nothing), unchanged on
-// Espruino boards (bundled for esp32, esp8266 and pico-w5500, run in the Espruino-faithful
-// environment on one simulated LAN), and on the PC with real UDP sockets on the loopback
+// Espruino boards (the sensor hub bundled for esp32, esp8266 and pico-w5500, run on the real
+// interpreter through the board stand-ins, with PC nodes), and on the PC with real UDP sockets on the loopback
 // LAN (echo server, send-only relay) against plain Node dgram peers.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,7 +12,8 @@ import dgram from 'node:dgram';
 import { checkSource } from '../host/check';
 import { buildBundle } from '../build/bundle';
 import { loadBoard } from '../build/boards';
-import { createEspruinoEnv, type EspruinoEnv } from '../host/espruino/env';
+import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
+import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { Lan } from '../hal/mock/lan';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
@@ -39,40 +40,28 @@ safe('the checker is not blind: a hoisted call and ES2015 syntax in an example w
 
 const boards = suite('examples: on Espruino boards');
 
-boards('the sensor hub (esp32, Wi-Fi) finds nodes on esp8266 (Wi-Fi) and pico-w5500 (Ethernet) and polls them', async () => {
-  const lan = new Lan({ subnet: '192.168.77' });
-  const wifi = JSON.stringify({ nii: 'wl0', wificonfig: { ssid: lan.ssid, key: lan.key } });
-  const devices: [string, string, number, { [k: string]: unknown }][] = [
-    ['esp32', 'examples/sensor-hub/hub.js', 1, { HUB_POLL_SECONDS: 10 }],
-    ['esp8266', 'examples/sensor-hub/node.js', 2, { SENSOR_ID: 'n2' }],
-    ['pico-w5500', 'examples/sensor-hub/node.js', 3, { SENSOR_ID: 'n3' }],
-  ];
-  const envs: EspruinoEnv[] = [];
-  try {
-    for (const [board, app, host, globals] of devices) {
-      const built = await buildBundle({ board, app, budget: false });
-      const env = createEspruinoEnv({ board: loadBoard(board) as any, lan, host, storage: board === 'pico-w5500' ? {} : { 'espimp.net': wifi } });
-      Object.assign(env.context, globals);
-      env.run(built.code, `${board}.js`);
-      envs.push(env);
+for (const board of ['esp32', 'esp8266', 'pico-w5500']) {
+  boards(`the sensor hub bundled for ${board} on the real interpreter finds two PC nodes and polls them`, async () => {
+    const hub = await startDevice({
+      boot: [...standinsFor(board, { ip: '192.168.77.201' }), 'global.HUB_POLL_SECONDS = 1;'], files: netFile(),
+      app: (await buildBundle({ board, app: 'examples/sensor-hub/hub.js', budget: false })).code,
+    });
+    const nodes = [202, 203].map((h) => hostDevice(h, 'examples/sensor-hub/node.js', { SENSOR_ID: `n${h}` }, '192.168.77.201', () => hub.poke()));
+    try {
+      const has = (re: RegExp) => hub.lines.some((l) => re.test(l));
+      await hub.until(() => has(/^Reading from n202: .*\(seq 2\)$/) && has(/^Reading from n203: .*\(seq 2\)$/), 'two readings from each node');
+      assert.ok(has(/^Hub up at 192\.168\.77\.201/), hub.lines.join('\n'));
+      assert.ok(has(/^Discovered node n202 at 192\.168\.77\.202$/), hub.lines.join('\n'));
+      assert.ok(has(/^Discovered node n203 at 192\.168\.77\.203$/), hub.lines.join('\n'));
+      assert.equal(hub.faults, []);
+      assert.not.ok(hub.lines.some((l) => l.startsWith('ERROR')), hub.lines.join('\n'));
+      for (const n of nodes) assert.not.ok(n.lines.some((l) => /^(ERROR|FAULT)/.test(l)), n.lines.join('\n'));
+    } finally {
+      await hub.kill();
+      for (const n of nodes) n.driver.shutdown();
     }
-    lan.run(35_000);
-    const [hub, n2, n3] = envs.map((e) => e.output);
-    assert.ok(hub.includes('Discovered node n2 at 192.168.77.2'), hub.join('\n'));
-    assert.ok(hub.includes('Discovered node n3 at 192.168.77.3'), hub.join('\n'));
-    for (const n of ['n2', 'n3']) {
-      for (const seq of [1, 2, 3]) assert.ok(hub.some((l) => l.startsWith(`Reading from ${n}: `) && l.endsWith(`(seq ${seq})`)), `${n} seq ${seq}`);
-    }
-    assert.ok(n2.includes('Sensor n2 listening at 192.168.77.2:5005'), n2.join('\n'));
-    assert.ok(n3.includes('Sensor n3 listening at 192.168.77.3:5005'), n3.join('\n'));
-    for (const e of envs) {
-      assert.equal(e.errors, []);
-      assert.not.ok(e.output.some((l) => l.startsWith('ERROR')), e.output.join('\n'));
-    }
-  } finally {
-    for (const e of envs) e.close();
-  }
-});
+  });
+}
 
 const links = suite('examples: link loss on the simulated LAN');
 
@@ -106,14 +95,15 @@ links('hub and node close their sockets when the cable goes and start again when
 });
 
 /** A host device on the loopback LAN at 192.168.77.`host` running `file`; lines go to `lines`. */
-function hostDevice(host: number, file: string, globals: { [k: string]: unknown } = {}) {
+function hostDevice(host: number, file: string, globals: { [k: string]: unknown } = {}, linuxPeer?: string, onLine?: () => void) {
   const lines: string[] = [];
   const waiters: [RegExp, () => void][] = [];
   const write = (line: string) => {
     lines.push(line);
+    if (onLine) onLine();
     for (const w of waiters.slice()) if (w[0].test(line)) { waiters.splice(waiters.indexOf(w), 1); w[1](); }
   };
-  const driver = createNodeDriver({ lan: 'loopback', ip: `192.168.77.${host}`, onfault: (c, d) => write(`FAULT ${c} ${d}`) });
+  const driver = createNodeDriver({ lan: 'loopback', ip: `192.168.77.${host}`, linuxPeer, onfault: (c, d) => write(`FAULT ${c} ${d}`) });
   const p = guarded(createHostPlatform({ stateFile: join(stateDir, `${host}.json`), write }), (l) => write('ERROR: ' + l));
   const rt = createRuntime(p, { node: driver }, HOST_BOARD);
   startApp(appSource(file), file, rt, p, globals);
@@ -210,7 +200,7 @@ relay('a RELAY_ADDRESS off the virtual LAN never leaves the machine: private one
 });
 
 safe.run();
-boards.run();
+if (haveInterpreter('examples on the real interpreter')) boards.run();
 links.run();
 echo.run();
 relay.run();

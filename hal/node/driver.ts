@@ -32,6 +32,7 @@ export interface NodeDriverOptions {
   /**
    * Loopback mode: the virtual address of a device on Espruino's Linux port, whose datagrams
    * leave from 127.0.0.1 (its bind(port) has no address): they are taken as from this address.
+   * Its sockets take every local address of a port, so this device's binds share ports (SO_REUSEADDR).
    */
   linuxPeer?: string;
   /** Real mode: the interface list (default os.networkInterfaces); tests pass a loopback-only one. */
@@ -140,7 +141,8 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
 
   /** Bind a socket of `ep` to addr:port, delivering datagrams as sent to `to`; false when the bind failed. */
   function listen(ep: Endpoint, onmsg: OnDatagram, addr: string, to: string, shared: boolean): boolean {
-    const s = dgram.createSocket({ type: 'udp4', reuseAddr: shared, lookup: literal as any });
+    // beside a Linux-port device (bound to 0.0.0.0:port with SO_REUSEADDR) a unicast bind needs SO_REUSEADDR too
+    const s = dgram.createSocket({ type: 'udp4', reuseAddr: shared || !!opts.linuxPeer, lookup: literal as any });
     let binding = true, failed = false;
     ep.socks.push(s);
     s.on('message', (msg, r) => {

@@ -6,7 +6,7 @@
 //   // espimp-check-ignore            (every rule)   // espimp-check-ignore hoisting spread
 import { Parser } from 'acorn';
 import { MISSING_GLOBALS, MISSING_STATICS, ESPRUINO_MATH, TYPED_ARRAYS, MISSING_METHODS, PROTOTYPE_OWNERS,
-  PROTOTYPE_OK, ERROR_CLASSES } from '../espruino/builtins';
+  PROTOTYPE_OK, ERROR_CLASSES } from './builtins';
 import { RULE, type Severity } from './rules';
 import { regexIssues } from './regex';
 

@@ -81,9 +81,10 @@ export function harness(port: number): string {
  * A boot script for tests: a pass-through `dgram` whose sockets report `{t: 'bound', port}` once
  * the interpreter has really bound them. Espruino binds in its idle loop, after openudp() has
  * returned, and a datagram that arrives before that is lost, as on a board: a peer that must
- * not lose its first datagram waits for this event. The built-in module is kept as `realDgram`.
+ * not lose its first datagram waits for this event. It wraps the `dgram` it finds (the built-in,
+ * or a stand-in loaded before it), kept as `realDgram`.
  */
-export const BIND_REPORTER = 'global.realDgram=require("dgram");Modules.addCached("dgram",' + JSON.stringify(
+export const BIND_REPORTER = 'global.realDgram=require("dgram");try{Modules.removeCached("dgram");}catch(e){}Modules.addCached("dgram",' + JSON.stringify(
   'exports.createSocket=function(o,c){var s=realDgram.createSocket(o,c),b=s.bind;'
   + 's.bind=function(p,f){return b.call(s,p,function(x){report({t:"bound",port:p});if(f)f(x);});};return s;};') + ');';
 
@@ -154,7 +155,11 @@ export class Device {
     }
     let v: any;
     try { v = JSON.parse(m[3]); } catch { this.faults.push(`unparsable report: ${l}`); return; }
-    if (m[1] === 'E') { this.events.push(v); return; }
+    if (m[1] === 'E') {
+      this.events.push(v);
+      if (this.onevent) this.onevent(v);
+      return;
+    }
     const p = this.pending.get(+m[2]);
     if (!p) return;
     this.pending.delete(+m[2]);
@@ -166,6 +171,8 @@ export class Device {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Called with every event as it comes (after it is in `events`). */
+  onevent?: (e: DeviceEvent) => void;
   /** The control connection (set by startDevice). */
   control!: Socket;
 
@@ -225,12 +232,17 @@ export class Device {
     return this.events.slice(since).find(pred)!;
   }
 
-  /** Kill it (it ignores SIGTERM) and remove its folder. */
-  kill() {
+  /**
+   * Kill it (it ignores SIGTERM) and remove its folder; resolves once it has exited, so its
+   * sockets are closed (Espruino's reuseAddr is SO_REUSEPORT: a dying interpreter's socket
+   * would share the port with the next one's and take some of its datagrams).
+   */
+  kill(): Promise<void> {
     this.pending.clear();
     if (this.control) this.control.destroy();
+    const gone = this.exited ? Promise.resolve() : new Promise<void>((r) => this.proc.once('exit', () => r()));
     if (!this.exited) this.proc.kill('SIGKILL');
-    try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* gone */ }
+    return gone.then(() => { try { rmSync(this.dir, { recursive: true, force: true }); } catch { /* gone */ } });
   }
 }
 

@@ -40,7 +40,7 @@ export async function measureBundle(board: string, bundle: string, ready: RegExp
   try {
     baseline = (await base.call(MEMORY)).usage;
   } finally {
-    base.kill();
+    await base.kill();
   }
   const dev = await startDevice({ kind, boot, files, app: bundle });
   try {
@@ -49,7 +49,7 @@ export async function measureBundle(board: string, bundle: string, ready: RegExp
     if (dev.faults.length) throw new Error(`${board}: the interpreter reported: ${dev.faults.join(' | ')}`);
     return { board, kind, blocks: m.usage - baseline, baseline, free: m.free, total: m.total };
   } finally {
-    dev.kill();
+    await dev.kill();
   }
 }
 

@@ -67,14 +67,14 @@ export function mockFixture(nii = 'eth0'): ConformanceFixture {
 }
 
 /** Devices 192.168.77.<hosts> on the loopback LAN, each with its own node driver, platform and state file. */
-export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string }): ConformanceFixture & { drivers: NodeDriver[]; faults(): string[]; pulse(): void } {
+export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string; linuxPeer?: string }): ConformanceFixture & { drivers: NodeDriver[]; faults(): string[]; pulse(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-conf-'));
   const waiter = eventWaiter();
   const faults: string[] = [];
   const drivers: NodeDriver[] = [];
   const devices = opts.hosts.map((h) => {
     const ip = `${VIRTUAL_LAN}.${h}`;
-    const driver = createNodeDriver({ lan: 'loopback', ip, onfault: (code, detail) => faults.push(`${ip}: ${code} ${detail}`) });
+    const driver = createNodeDriver({ lan: 'loopback', ip, linuxPeer: opts.linuxPeer, onfault: (code, detail) => faults.push(`${ip}: ${code} ${detail}`) });
     drivers.push(driver);
     const p = waiter.observe(createHostPlatform({ stateFile: join(dir, `${h}.json`), write: () => {} }));
     return { rt: createRuntime(p, { node: driver }, HOST_BOARD), ip };

@@ -1,5 +1,5 @@
 // Stand-in for Espruino's `dgram` on the Linux port (runs INSIDE the real interpreter, from
-// `.boot0`, after the `var STANDIN={...}` config line written by host/espruino/standins.ts).
+// `.boot0`, after the `var STANDIN={...}` config line written by host/espruino/standins/index.ts).
 // It wraps the REAL dgram, captured before the wrapper is registered, so a board bundle that
 // talks to its virtual LAN (192.168.77.0/24) reaches only loopback:
 //  - send: 192.168.77.N (N 1-254) -> 127.77.0.N; 192.168.77.255 and 255.255.255.255 ->
@@ -22,7 +22,9 @@
 // through (recvBufferSize, reuseAddr), bind(port, cb) too (0.0.0.0:port, no address), payloads
 // go to the real send as they come (so a Uint8Array is sent as its "1,2,3" text, as on a
 // board), a trailing send callback is ignored, 'message' gives (String, {address, port, size}),
-// 'close' and 'error' are forwarded.
+// 'close' and 'error' are forwarded. One difference a test sees: a bound socket's broadcasts
+// leave from an unbound companion socket (an ephemeral port; replies to it still arrive), as
+// the Linux port gives SO_BROADCAST only to unbound sockets; a board sends them from its port.
 // Espruino JavaScript: define before use (no hoisting), no ES2015+ syntax beyond what 2v29 parses.
 (function () {
   var S = STANDIN;
@@ -77,19 +79,32 @@
   };
   var createSocket = function (type, cb) {
     var w = {};
-    var r = real.createSocket(type, cb ? function () { cb(w); } : undefined);
-    r.on('message', function (msg, info) {
+    var r = real.createSocket(type, cb ? function () { cb(w); } : undefined), bound = false, companion = null;
+    var onmsg = function (msg, info) {
       var a = back(info.address);
       if (!a) return drop('from ' + info.address);
       if (!S.up()) return drop('link down');
       if (S.maxUdp && msg.length > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
       w.emit('message', msg, { address: a, port: info.port, size: info.size });
-    });
+    };
+    r.on('message', onmsg);
     r.on('close', function (x) { w.emit('close', x); });
     r.on('error', function (e) { w.emit('error', e); });
     w.bind = function (port, f) {
+      bound = true;
       r.bind(port, f ? function () { f(w); } : undefined);
       return w;
+    };
+    /* A board's bound socket broadcasts from its own port; a bound socket of the Linux port has
+       no SO_BROADCAST (unbound ones do), so a bound wrapper's broadcasts leave from an unbound
+       companion socket (an ephemeral port) whose replies reach the wrapper's listeners. */
+    var via = function (to) {
+      if (to != BCAST || !bound) return r;
+      if (!companion) {
+        companion = real.createSocket(type);
+        companion.on('message', onmsg);
+      }
+      return companion;
     };
     w.send = function (msg, a1, a2, a3, a4) {
       // the long form has a 4th argument that is not a (trailing, ignored) callback; not
@@ -102,10 +117,13 @@
       if (S.maxUdp && n > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
       S.real[to] = (S.real[to] | 0) + 1;
       if (typeof S.onreal == 'function') S.onreal(to);
-      if (long) r.send(msg, a1, a2, a3, to);
-      else r.send(msg, a1, to);
+      if (long) via(to).send(msg, a1, a2, a3, to);
+      else via(to).send(msg, a1, to);
     };
-    w.close = function () { r.close(); };
+    w.close = function () {
+      r.close();
+      if (companion) companion.close();
+    };
     w.addMembership = function (g, ip) { return r.addMembership(g, ip); };
     return w;
   };

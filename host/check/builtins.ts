@@ -1,6 +1,6 @@
 // What Espruino 2v2x lacks among the standard built-ins, in one place: the checker
-// (host/check) flags uses of these, and the Espruino-faithful environment
-// (host/espruino/env.ts) deletes them from its vm context. Sources: the measured facts
+// (host/check) flags uses of these; test/device-facts.test.ts probes them on the real
+// interpreter. Sources: the measured facts
 // (/work/shared/spec/espruino-facts.md) and Espruino's own sources (src/jswrap_math.c for
 // the Math list). Anything not listed here is assumed to exist.
 
