@@ -35,7 +35,7 @@ export const RULES: readonly Rule[] = [
   { id: 'static-inheritance', severity: 'error', what: '`B.s` where static `s` is declared only on a superclass of B', why: 'statics are not inherited: B.s is undefined' },
   { id: 'new-target', severity: 'error', what: '`new.target`', why: 'not supported' },
   { id: 'bigint', severity: 'error', what: 'BigInt literals `10n`', why: 'no BigInt' },
-  { id: 'unicode-escape', severity: 'error', what: '`\\u{…}` escapes (error); `\\uXXXX` above \\u00FF (warning)', why: 'the lexer reads \\u as \\x with the top byte dropped: \\u{1F600} becomes junk, \\u20AC becomes \\xAC' },
+  { id: 'unicode-escape', severity: 'error', what: '`\\u{…}` escapes', why: 'Espruino 2v29 stops with "Invalid escape sequence" (\\uXXXX, surrogate pairs included, make UTF-8 strings: measured)' },
   { id: 'non-latin1-string', severity: 'warning', what: 'characters above U+00FF written directly in strings', why: 'Espruino strings are bytes: the character is stored as its UTF-8 bytes, so length and charCodeAt differ' },
   { id: 'regex-flag', severity: 'error', what: 'regex flags other than g and i', why: "the lexer accepts only g i m y u (others: SyntaxError); only g and i change matching (m y u: warning)" },
   { id: 'regex-feature', severity: 'error', what: 'regex syntax beyond . [] \\d\\s\\w ^ $ () * + and top-level |', why: "Espruino's matcher treats ? {n,m} (?: lookarounds, named groups, \\b and \\u literally, throws on \\1, and ends a literal at a '/' inside []" },

@@ -1,0 +1,33 @@
+// Blocks in use on the real 32-bit interpreters (host/espruino/memory.ts): the echo bundle run
+// from Storage with the board's stand-ins (their own cost taken out), against a raw Espruino
+// `dgram` echo measured the same way. Figures, not timings. The ceilings are today's measured
+// figures with a little room (README "Boards and bundle sizes", bench/memory.ts for every board):
+// a change that makes the runtime hold more memory turns this red.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { haveInterpreter } from '../host/espruino/interpreter';
+import { measureBundle, rawEcho } from '../host/espruino/memory';
+import { loadBoard } from '../build/boards';
+import { bundleOf } from './fixtures/device';
+
+/** Blocks the echo may hold, per board (measured on this commit, plus about 5 %). */
+const ECHO_CEILING: { [board: string]: number } = { 'espruino-wifi': 1170, esp8266: 1060 };
+
+const Memory = suite('blocks in use on the 32-bit interpreters');
+
+for (const board of Object.keys(ECHO_CEILING)) {
+  Memory(`${board}: the echo from Storage holds at most ${ECHO_CEILING[board]} blocks, and the raw dgram echo far fewer`, async () => {
+    const raw = await measureBundle(board, rawEcho(loadBoard(board).recvBufferSize), /^raw echo on 2001$/);
+    const echo = await measureBundle(board, await bundleOf(board, 'examples/echo/echo.js'), /^Echo server on /);
+    assert.ok(raw.blocks > 50 && raw.blocks < 300, `raw echo ${raw.blocks} blocks`);
+    assert.ok(echo.blocks <= ECHO_CEILING[board], `${board} echo: ${echo.blocks} blocks (ceiling ${ECHO_CEILING[board]}; raw ${raw.blocks}) on espruino32-${echo.kind}`);
+    assert.ok(echo.free > 0, `${board}: ${echo.free} blocks free`);
+  });
+}
+
+if (haveInterpreter('device-memory (blocks on the 32-bit interpreters)')) Memory.run();
+else {
+  const skipped = suite('device-memory');
+  skipped('skipped: no interpreter (see the line above)', () => {});
+  skipped.run();
+}
