@@ -47,7 +47,7 @@ export function sizeTable(b: Board, parts: { runtime: number; app: number }, e: 
     row('runtime+drivers', String(parts.runtime)),
     row('app', String(parts.app)),
     row('receive ring', '', String(e.ring), String(e.ring)),
-    row('total', String(e.bytes), String(e.storage), String(e.ram)),
+    row('total (estimate)', String(e.bytes), String(e.storage), String(e.ram)),
     row('budget', '', String(e.budget), ''),
     row('board', '', String(e.blocks), String(e.blocks)),
   ].join('\n');

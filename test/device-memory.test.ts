@@ -9,6 +9,10 @@ import { haveInterpreter } from '../host/espruino/interpreter';
 import { measureBundle, rawEcho } from '../host/espruino/memory';
 import { loadBoard } from '../build/boards';
 import { bundleOf } from './fixtures/device';
+import { cli } from './cli';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Blocks the echo may hold, per board (measured on this commit, plus about 5 %). */
 const ECHO_CEILING: { [board: string]: number } = { 'espruino-wifi': 1170, esp8266: 1060 };
@@ -24,6 +28,19 @@ for (const board of Object.keys(ECHO_CEILING)) {
     assert.ok(echo.free > 0, `${board}: ${echo.free} blocks free`);
   });
 }
+
+Memory('espimp build --measure prints the measured blocks; an app that runs the board out of memory is one line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'espimp-measure-'));
+  const ok = await cli('build', '--board', 'espruino-wifi', 'examples/echo/echo.js', '-o', join(dir, 'echo.js'), '--measure', '^Echo server');
+  assert.is(ok.code, 0, ok.err);
+  assert.match(ok.err, /measured\s+\d+ blocks in use from Storage on espruino32-8190 \(\d+ free of 8190; the stand-ins' \d+ taken out\)/);
+  const big = join(dir, 'big.js');
+  writeFileSync(big, 'var a = new Uint8Array(30000); server.log("started");');
+  const oom = await cli('build', '--board', 'esp8266', big, '-o', join(dir, 'big.o.js'), '--measure');
+  assert.is(oom.code, 1, oom.err);
+  assert.match(oom.err, /^espimp: --measure: esp8266: the interpreter reported: OUT OF MEMORY/m);
+  assert.is(oom.err.trim().split('\n').filter((l) => l.startsWith('espimp:')).length, 1, 'one line');
+});
 
 if (haveInterpreter('device-memory (blocks on the 32-bit interpreters)')) Memory.run();
 else {

@@ -34,13 +34,34 @@ export async function buildAndReport(app: string, opts: any, note = true): Promi
   return r;
 }
 
+/** `--measure`: the bundle's blocks in use, measured on the real interpreter (host/espruino/memory.ts). */
+async function measure(board: string, code: string, ready: string) {
+  const { espruinoDir, MISSING } = await import('../espruino/interpreter');
+  const { measureBundle } = await import('../espruino/memory');
+  if (!espruinoDir()) throw new UserError(`--measure: ${MISSING}`, 'ERR_NO_INTERPRETER');
+  let re: RegExp;
+  try {
+    re = new RegExp(ready);
+  } catch (e: any) {
+    throw new UserError(`--measure ${ready}: not a regular expression (${e.message})`, 'ERR_BAD_OPTION');
+  }
+  try {
+    const m = await measureBundle(board, code, re);
+    process.stderr.write(`  measured         ${String(m.blocks).padStart(7)} blocks in use from Storage on espruino32-${m.kind} (${m.free} free of ${m.total}; the stand-ins' ${m.baseline} taken out)\n`);
+  } catch (e: any) {
+    throw new UserError(`--measure: ${String(e.message || e).split('\n')[0]}`, 'ERR_MEASURE');
+  }
+}
+
 export function register(program: Command) {
   buildOptions(program.command('build'))
     .description('bundle an app with the runtime and the board\'s drivers into one Espruino script')
     .argument('<app>', 'the app, a .js or .ts file')
     .option('-o, --out <file>', 'write the bundle here (default: stdout)')
+    .option('--measure [regex]', 'run the bundle from Storage on the real 32-bit interpreter of the board\'s class and report the blocks in use once the app prints a line (matching regex)')
     .action(async (app: string, opts: any) => {
-      const { code } = await buildAndReport(app, opts);
+      const { code, board } = await buildAndReport(app, opts);
+      if (opts.measure) await measure(board.name, code, opts.measure === true ? '.' : opts.measure);
       if (!opts.out) return void process.stdout.write(code);
       try {
         writeFileSync(opts.out, code);

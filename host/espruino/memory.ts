@@ -28,8 +28,9 @@ const MEMORY = 'process.memory()';
 
 /**
  * Measure `bundle` (a board's bundle, or any script) on `board`'s 32-bit interpreter: started
- * from Storage with the board's stand-ins, measured once a console line matches `ready` (the
- * app's "listening" line). A device that prints an interpreter error fails the measurement.
+ * from Storage with the board's stand-ins, measured once a line the app printed matches `ready`
+ * (e.g. its "listening" line; /./: its first line). A device that prints an interpreter error
+ * fails the measurement.
  */
 export async function measureBundle(board: string, bundle: string, ready: RegExp, o: { kind?: InterpreterKind; boot?: string[] } = {}): Promise<MemoryFigure> {
   const kind = o.kind || memoryKind(board);
@@ -44,7 +45,9 @@ export async function measureBundle(board: string, bundle: string, ready: RegExp
   }
   const dev = await startDevice({ kind, boot, files, app: bundle });
   try {
-    await dev.until(() => dev.lines.some((l) => ready.test(l)), `the app's line ${ready}`);
+    // a line the app printed: after the banner load() prints, not the harness's own
+    const printed = () => dev.lines.slice(dev.lines.lastIndexOf('http://espruino.com/Donate') + 1).filter((l) => l.trim() && !l.startsWith('@@'));
+    await dev.until(() => printed().some((l) => ready.test(l)) || dev.faults.length > 0, `the app's line ${ready}`);
     const m = await dev.call(MEMORY);
     if (dev.faults.length) throw new Error(`${board}: the interpreter reported: ${dev.faults.join(' | ')}`);
     return { board, kind, blocks: m.usage - baseline, baseline, free: m.free, total: m.total };
