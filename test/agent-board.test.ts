@@ -1,11 +1,13 @@
-// The device end of the agent link as a board runs it: the linux board's bundle (minified,
-// checked) on the real Espruino interpreter, run from Storage. Its console lines go through
+// The device end of the agent link as a board runs it: every board's bundle (minified,
+// checked) on the real Espruino interpreter, run from Storage with the board's stand-ins. Its console lines go through
 // the host decoder; the host's frames go in as `espimp console` types them at the REPL.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { haveInterpreter } from '../host/espruino/interpreter';
 import { FrameDecoder, encodeLine } from '../host/agent-link';
 import { boardDevice, appFile } from './fixtures/device';
+import { standinsFor, netFile } from '../host/espruino/standins/index';
+import { listBoards } from '../build/boards';
 
 const HAVE = haveInterpreter('agent-board (the agent link on the real interpreter)');
 
@@ -19,8 +21,9 @@ agent.send('raw', b);
 
 const board = suite('agent link on a board bundle');
 
-board('frames out of a minified bundle on the interpreter decode on the PC; lines from the PC reach agent.on', async () => {
-  const dev = await boardDevice('linux', appFile(APP), { host: 201 });
+const app = appFile(APP);
+for (const name of listBoards()) board(`${name}: frames out of a minified bundle on the interpreter decode on the PC; lines from the PC reach agent.on`, async () => {
+  const dev = await boardDevice(name, app, { host: 201, boot: standinsFor(name), files: netFile() });
   try {
     await dev.until(() => dev.lines.some((l) => l.includes('"raw"')), 'the two frames the app sends at start');
     const got: [string, unknown][] = [];

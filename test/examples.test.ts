@@ -1,6 +1,6 @@
 // @serial: real sockets on the shared loopback LAN (see test/run.js).
 // The impOS guide's apps in examples/: board-safe (the checker finds nothing), unchanged on
-// Espruino boards (the sensor hub bundled for esp32, esp8266 and pico-w5500, run on the real
+// Espruino boards (the sensor hub bundled for every board but linux (test/device-linux), run on the real
 // interpreter through the board stand-ins, with PC nodes), and on the PC with real UDP sockets on the loopback
 // LAN (echo server, send-only relay) against plain Node dgram peers.
 import { suite } from 'uvu';
@@ -40,7 +40,7 @@ safe('the checker is not blind: a hoisted call and ES2015 syntax in an example w
 
 const boards = suite('examples: on Espruino boards');
 
-for (const board of ['esp32', 'esp8266', 'pico-w5500']) {
+for (const board of ['esp32', 'esp8266', 'espruino-wifi', 'pico-w5500', 'original-wiznet']) {
   boards(`the sensor hub bundled for ${board} on the real interpreter finds two PC nodes and polls them`, async () => {
     const hub = await startDevice({
       boot: [...standinsFor(board, { ip: '192.168.77.201' }), 'global.HUB_POLL_SECONDS = 1;'], files: netFile(),
