@@ -2,14 +2,18 @@
 // {name, ratio, roundRatios, target, espimp, plain, payload, count, chunk, rounds, what, node}).
 // Options: --count N (operations per round and side), --rounds R (median of R, default 9),
 // --payload B (bytes, default 64), --only NAME[,NAME], --out FILE. Loopback only.
+// Then `espruino` (bench/espruino.ts: the linux board's bundle on the real interpreter against raw
+// dgram there, its own table, written to espruino.json beside the results): it has fixed sizes, so
+// a run with --count (a tiny run) leaves it out unless --only names it; --rounds applies to it too.
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './harness';
 import { benchSend } from './send';
 import { benchReceive } from './receive';
 import { benchRing } from './ring';
+import { benchEspruino, espruinoTable, writeEspruino } from './espruino';
 
 /** The benchmarks with their default operation counts. */
 const BENCHES: { name: string; count: number; run: (o: { count: number; rounds: number; payload: number }) => Promise<BenchResult> }[] = [
@@ -41,8 +45,8 @@ async function main() {
   const rounds = positive(values.rounds, '--rounds', 9, 101);
   const size = positive(values.payload, '--payload', 64, 512);
   const only = values.only ? values.only.split(',') : null;
-  const unknown = (only || []).filter((n) => !BENCHES.some((b) => b.name === n));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')})`);
+  const unknown = (only || []).filter((n) => n !== 'espruino' && !BENCHES.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')}, espruino)`);
   const out = values.out || fileURLToPath(new URL('./results/latest.json', import.meta.url));
   const results: BenchResult[] = [];
   console.log(`node ${process.version}, payload ${size} bytes, sides alternating chunk by chunk, median of ${rounds} rounds after a warm-up, loopback only`);
@@ -53,10 +57,20 @@ async function main() {
     console.log(`  ${b.name}: ratios ${r.roundRatios.join(' ')}; delivered ${r.espimp.delivered}/${r.espimp.count} (espimp), ` +
       `${r.plain.delivered}/${r.plain.count} (plain)`);
   }
-  console.log(table(results).join('\n'));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  if (results.length) {
+    console.log(table(results).join('\n'));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+    console.log(`wrote ${out}`);
+  }
+  if (only ? only.includes('espruino') : values.count === undefined) {
+    const e = await benchEspruino({ rounds: positive(values.rounds, '--rounds', 5, 101) });
+    if (!e) console.log('espruino: skipped (no interpreter: see ../shared/espruino/README.md)');
+    else {
+      console.log(espruinoTable(e).join('\n'));
+      console.log(`wrote ${writeEspruino(e, join(dirname(out), 'espruino.json'))}`);
+    }
+  }
 }
 
 main().catch((e) => {

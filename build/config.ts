@@ -154,7 +154,7 @@ const blobMoreStub = () => stubModule('blob-more.ts', 'export {};\n');
 const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
 
 /** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
-const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\n');
+const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\nexport function countOversize() {}\n');
 
 /** True when an app whose scan (appNames) is `n` may give imp.net.open an extended config: it names `wificonfig` or `staticconfig`, or the scan cannot narrow what it uses (usesAll). */
 export function usesExtended(n: AppNames | null): boolean {

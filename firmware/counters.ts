@@ -17,3 +17,12 @@ export function count(s: { c: Counters }, totals: Counters, key: string) {
   (s.c as any)[key]++;
   (totals as any)[key]++;
 }
+
+/**
+ * Count a send of `d` (bytes, or a string the driver sends as UTF-8) as `oversize` when it is
+ * over the 1460-byte MTU: a string of up to 486 chars has at most 1458 UTF-8 bytes, so only a
+ * longer one is encoded to be measured (`utf8`, passed in: the codec of the build).
+ */
+export function countOversize(s: { c: Counters }, totals: Counters, d: Uint8Array | string, utf8: (s: string) => Uint8Array) {
+  if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, totals, 'oversize');
+}

@@ -14,7 +14,7 @@ import { stateOf, isDown } from './states';
 import { STATES } from './constants';
 import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
-import { counters, count, type Counters } from './counters';
+import { counters, count, countOversize, type Counters } from './counters';
 
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
@@ -66,11 +66,18 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if ((t.nii == 'wl0' && !(cfg.wificonfig || {} as any).ssid) ||
         t._drv.up(t.nii, cfg, function (link) { if (g == t._gen) t._set(link); }) < 0) t._set(7);
     }
+    /** The interface's address as _addr() last read it (unset: read it again). */
+    _ip!: string | null;
+    /** The driver's address of the interface (remembered until the state changes), or 0.0.0.0. */
+    _addr(): string {
+      return this._ip = (this._drv.addr(this.nii) || {} as any).address || '0.0.0.0';
+    }
     /** Take a driver link report. */
     _set(link: number) {
       var t = this, s = stateOf(t.nii, link);
       if (s == t._state) return;
       t._state = s;
+      t._ip = null;
       if (isDown(t.nii, s) && t._ext) t._release();
       t._tell(s);
     }
@@ -138,15 +145,16 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _ring = new Ring(board.ring);
     c = counters();
     _draining!: boolean;
-    /** The last address that passed send()'s checks (unset: none): sending to it again skips them. */
+    /** The last address and port that passed send()'s checks together (unset: none): sending to them again skips them. */
     _good!: string;
+    _gp!: number;
     constructor(f: Iface, cb: any) {
       this.f = f;
       this.cb = cb;
     }
     /** Bind to `port` through the driver: true when bound. */
     _bind(port: number): boolean {
-      var t = this, h = t.f._drv.open(t.f.nii, port, function (data, from, fromPort, to) { t._recv(data, from, fromPort, to); });
+      var t = this, h = t.f._drv.open(t.f.nii, port, t._recv.bind(t));
       if (h < 0) return false;
       t.h = h;
       t._port = port;
@@ -157,35 +165,37 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       for (var i = 16384, n = 8, q = Math.random() * 16384 | 0, p; i-- && n;) if (!ports[p = 49152 + ++q % 16384] && (n--, this._bind(p))) return true;
       return false;
     }
-    /** udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited). */
+    /**
+     * udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited).
+     * Board code runs from flash, where every character of a function lexed costs (executed or
+     * skipped): the common case (the last good address and port, a short string or a blob) is
+     * kept short and everything else runs out of line.
+     */
     send(address: any, port: any, data: any): number {
-      var t = this, f = t.f, q, bytes;
+      var t = this, d = data;
+      if (!address || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > 21835 : !(d instanceof Blob) || d.n > 65507)) d = t._chk(address, port, d);
+      else if (d.d) d = d.d.subarray(0, d.n);
+      return t.f._state != 1 ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
+        : t.h < 0 && !t._bindEph() || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
+          : (count(t, totals, 'sent'), countOversize(t, totals, d, utf8), 0);
+    }
+    /** send()'s checks in the spec's order (throwing); the data to hand the driver: a string as it is, bytes of a blob. */
+    _chk(address: any, port: any, d: any): any {
+      var t = this, q = quad(address);
       live(t);
-      if (!address || address !== t._good) {
-        q = quad(address);
-        if (!q || !isPrivate(q)) {
-          t.close();
-          fail(q ? 'NOT_PRIVATE' : 'BAD_ADDRESS', address);
-        }
-        t._good = address;
+      if (!q || !isPrivate(q)) {
+        t.close();
+        fail(q ? 'NOT_PRIVATE' : 'BAD_ADDRESS', address);
       }
       if (!isInt(port, 0, 65535) || port == 67 || port == 68) fail('BAD_PORT', port);
-      // a string of more chars than the limit is over it in bytes too: refused before it is encoded
-      if (typeof data == 'string' && data.length > 65507) fail('DATA_TOO_LONG', data.length);
-      bytes = typeof data == 'string' ? utf8(data) : data instanceof Blob ? data.bytes() : fail('BAD_DATA', data);
-      if (bytes.length > 65507) fail('DATA_TOO_LONG', bytes.length);
-      if (f._state != 1) return 1;
-      if (!bucket.take(p.now())) {
-        count(t, totals, 'refused');
-        return 4;
-      }
-      if ((t.h < 0 && !t._bindEph()) || f._drv.send(t.h, address, port, bytes) < 0) {
-        count(t, totals, 'failed');
-        return 1;
-      }
-      count(t, totals, 'sent');
-      if (bytes.length > 1460) count(t, totals, 'oversize');
-      return 0;
+      t._good = address;
+      t._gp = port;
+      // a string goes to the driver as it is (it encodes it natively); one of up to 21,835 chars
+      // is at most 65,505 UTF-8 bytes, so only a longer one is encoded here to be measured (and
+      // one of over 65,507 chars is refused without that)
+      d = typeof d != 'string' ? d instanceof Blob ? d.bytes() : fail('BAD_DATA', d) : d.length > 21835 ? utf8(d.length > 65507 ? fail('DATA_TOO_LONG', d.length) : d) : d;
+      if (d.length > 65507) fail('DATA_TOO_LONG', d.length);
+      return d;
     }
     /** udpsocket.onreceive(cb): register, replace or (null) remove the handler. */
     onreceive(cb: any) {
@@ -219,7 +229,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this;
       if (!t._open) return;
       count(t, totals, 'received');
-      if (!t.cb || !t._ring.push(data, from, fromPort, to || (t.f._drv.addr(t.f.nii) || {} as any).address || '0.0.0.0')) count(t, totals, 'dropped');
+      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f._ip || t.f._addr())) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
         p.timer(0, function () { t._drain(); });
@@ -235,7 +245,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
           count(t, totals, 'dropped');
           continue;
         }
-        b = new Blob(0);
+        // made natively (the constructor's code is not run): storage and length are set here
+        b = Object.create(Blob.prototype);
         b.d = data;
         b.n = data.length;
         count(t, totals, 'delivered');

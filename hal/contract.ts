@@ -41,8 +41,11 @@ export interface NetDriver {
   addr(nii: string): IpInfo | null;
   /** Open a UDP endpoint on `nii` bound to `port`, delivering to `onmsg`. Returns a handle >= 0, or <0 when the port cannot be bound. */
   open(nii: string, port: number, onmsg: OnDatagram): number;
-  /** Hand `data` to the stack for ip:port. Returns 0 when handed over, <0 on failure. */
-  send(h: number, ip: string, port: number, data: Uint8Array): number;
+  /**
+   * Hand `data` to the stack for ip:port: bytes, or a string to send as its UTF-8 bytes (the driver
+   * encodes it, natively where it can; the runtime has checked it is at most 65,507 bytes). Returns 0 when handed over, <0 on failure.
+   */
+  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   /** Close the endpoint and free its port. */
   close(h: number): void;
 }

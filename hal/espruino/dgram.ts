@@ -11,11 +11,12 @@ import type { OnDatagram } from '../contract';
 declare var E: any;
 declare function require(name: string): any;
 
-/** The endpoint half of a NetDriver. */
+/** The endpoint half of a NetDriver, and its sockets by handle. */
 export interface Endpoints {
   open(nii: string, port: number, onmsg: OnDatagram): number;
-  send(h: number, ip: string, port: number, data: Uint8Array): number;
+  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   close(h: number): void;
+  s: any[];
 }
 
 /**
@@ -31,23 +32,26 @@ export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: st
   return s;
 };
 
-/** Send `data` from socket `s` (may be missing): 0, or -1. */
-export var sendFrom = function (s: any, ip: string, port: number, data: Uint8Array) {
-  // E.toString gives undefined when it cannot allocate
-  var str = data.length ? E.toString(data) : '';
-  if (!s || typeof str != 'string') return -1;
+/**
+ * Send `d` from socket `s` (may be missing): 0, or -1. An ASCII or binary string goes as it is;
+ * bytes, and a UTF-8 string (dgram would send one byte per char of it), go as a binary string of
+ * their bytes (E.toString gives undefined when it cannot allocate). E.isUTF8 is missing where the
+ * firmware has no UTF-8 strings.
+ */
+export var sendFrom = function (s: any, ip: string, port: number, d: Uint8Array | string) {
+  d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
+  // dgram must never get undefined (it fails an assertion); a missing socket throws
   try {
-    s.send(str, port, ip);
-    return 0;
-  } catch (e) {
-    return -1;
-  }
+    if (typeof d == 'string') return s.send(d, port, ip), 0;
+  } catch (e) { }
+  return -1;
 };
 
 /** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
 export var createEndpoints = function (rbs: number, from?: (ip: string) => string | null): Endpoints {
   var socks: any[] = [];
   return {
+    s: socks,
     open: function (nii, port, onmsg) {
       try {
         var s = makeSocket(rbs, onmsg, from);

@@ -17,11 +17,20 @@ import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../lo
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
 export interface LinuxOptions { ip: string; rbs: number }
 
+/** `f` remembering its last answer. */
+var cached = function (f: (ip: string) => string | null) {
+  var k: string, v: string | null;
+  return function (ip: string) { return ip === k ? v : v = f(k = ip); };
+};
+
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
-  var ep = createEndpoints(o.rbs, fromLoopback), gen = 0, up = false;
+  // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
+  var to = cached(toLoopback), from = cached(fromLoopback);
+  var ep = createEndpoints(o.rbs, from), gen = 0, up = false;
   /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
   var rx: OnDatagram[] = [], ub: any[] = [];
+  var bs = function (h: number) { return ub[h] || (ub[h] = makeSocket(o.rbs, rx[h], from)); };
   return {
     up: function (nii, cfg, report: (l: Link) => void) {
       var g = ++gen;
@@ -46,14 +55,13 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       return h;
     },
     send: function (h, ip, port, data) {
-      var to = toLoopback(ip);
-      if (!to) return -1;
+      var a = to(ip);
       // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      return to == LOOPBACK_BROADCAST ? sendFrom(ub[h] || (ub[h] = makeSocket(o.rbs, rx[h], fromLoopback)), to, port, data) : ep.send(h, to, port, data);
+      return a ? sendFrom(a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h], a, port, data) : -1;
     },
     close: function (h) {
       ep.close(h);
-      if (ub[h]) ub[h].close();
+      if (ub[h]) bs(h).close();
       ub[h] = null;
     },
   };

@@ -7,6 +7,7 @@
 import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
+import { utf8 } from '../../firmware/codec';
 
 /** One datagram as it went on the wire. */
 export interface WireRecord {
@@ -206,7 +207,7 @@ export class MockDevice {
       send: (h, ip, port, data) => {
         const ep = eps[h];
         if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
-        lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, data);
+        lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data);
         return 0;
       },
       close: (h) => {

@@ -129,9 +129,10 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   }
 
   /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
-  function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array): number {
+  function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array | string): number {
     if (loopback && !dst.startsWith('127.')) return -1;
-    ep.socks[0].send(Buffer.from(data), port, dst, (err) => {
+    // a string as its UTF-8 bytes (a lone surrogate as U+FFFD, as firmware/codec.ts encodes it)
+    ep.socks[0].send(typeof data == 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data), port, dst, (err) => {
       if (!err) return;
       counters.failed++;
       fault('ERR_SEND', `send to ${dst}:${port} failed: ${(err as NodeJS.ErrnoException).code || err.message}`, ep.port);

@@ -98,6 +98,13 @@ export interface DeviceOptions {
   boot?: string[];
   /** The app (a bundle), saved as `.bootcde`. */
   app?: string;
+  /**
+   * Run the app from RAM instead (`.bootcde` evaluates it from a file, as code typed into the
+   * REPL is held): for timings. Code run from Storage is read from flash at every call, and the
+   * Linux port's flash is a file: there a function from Storage runs ~16x slower than from RAM
+   * (measured: 894 chars, 332 vs 21 us a call), where a board reads memory-mapped flash.
+   */
+  ram?: boolean;
   /** Other Storage files. */
   files?: { [name: string]: string };
   /** Extra interpreter arguments (e.g. --telnet). */
@@ -290,7 +297,8 @@ export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-espruino-'));
   const port = await freePort();
   const storage: { [name: string]: string } = { '.boot0': [harness(port), ...(o.boot || [])].join('\n'), ...(o.files || {}) };
-  if (o.app !== undefined) storage['.bootcde'] = o.app;
+  if (o.app !== undefined && o.ram) writeFileSync(join(dir, 'app.js'), o.app, 'latin1');
+  if (o.app !== undefined) storage['.bootcde'] = o.ram ? 'eval(require("fs").readFileSync("app.js"));' : o.app;
   const paths: { [name: string]: string } = {};
   Object.entries(storage).forEach(([name, text], i) => {
     paths[name] = join(dir, `f${i}.js`);

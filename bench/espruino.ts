@@ -1,0 +1,224 @@
+// The linux board's bundle on the real Espruino interpreter (host/espruino/interpreter.ts) against
+// raw `dgram` in the same interpreter, same run. The bundle is an empty app (the whole runtime,
+// driven through dev.call) with the rate limit lifted: the built bundle's bucket literal is
+// replaced by a huge one (capacity 1e12 milli-packets, refill 1e12 per ms), as bench/device.ts
+// does through board data on the PC. Loopback only: the Node sink and peer sit at 127.77.0.3
+// (= 192.168.77.3), the device at 192.168.77.2.
+//
+//   send     µs per send() measured inside the interpreter with getTime(): batches of 10 sends
+//            (one timed loop), a setTimeout(0) yield between batches, 20 batches per side and
+//            round, sides alternating round by round after a warm-up round; the median of the
+//            rounds per side. raw: sock.send(str) of a string of the same bytes, already made.
+//   receive  µs from the datagram's 'message' event (a boot-script wrapper stamps T0 on entry) to
+//            the app's handler: onreceive with a blob vs a raw 'message' handler that does
+//            E.toUint8Array(msg); one datagram at a time (the handler acks, untimed); median.
+//   echo     round trip measured by the Node peer: espimp echo (onreceive -> send(blob)) vs a
+//            raw dgram echo (message -> send(msg)) in the same interpreter; median.
+// Ratio = espimp / raw (lower is better); targets from the issue. Results: bench/results/espruino.json.
+import dgram from 'node:dgram';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBundle } from '../build/bundle';
+import { startDevice, espruinoDir, BIND_REPORTER, type Device, type InterpreterKind } from '../host/espruino/interpreter';
+import { median } from './harness';
+
+/** setTimeout(0) hops between batches: Espruino's dgram queues sends and its idle loop sends them, a few per turn. */
+const HOPS = Number(process.env.HOPS || 12);
+
+export interface EspruinoRow {
+  bench: string; kind: InterpreterKind; payload: number;
+  /** Where the bundle's code runs from: RAM (as typed into the REPL) or Storage (saved; on the Linux port its flash is a file, read at every call). */
+  where: 'ram' | 'storage';
+  /** Median µs per operation. */ raw: number; espimp: number;
+  /** espimp / raw. */ ratio: number; target: number | null;
+  rawSamples: number[]; espimpSamples: number[];
+  what: string;
+}
+export interface EspruinoResult { node: string; rounds: number; echoes: number; rows: EspruinoRow[] }
+
+/** A boot script: BIND_REPORTER, and every 'message' listener stamps global.T0 = getTime() on entry. */
+const STAMP = 'global.realDgram=require("dgram");Modules.addCached("dgram",' + JSON.stringify(
+  'exports.createSocket=function(o,c){var s=realDgram.createSocket(o,c),b=s.bind,on=s.on;'
+  + 's.bind=function(p,f){return b.call(s,p,function(x){report({t:"bound",port:p});if(f)f(x);});};'
+  + 's.on=function(e,h){return on.call(s,e,e=="message"?function(m,i){global.T0=getTime();h(m,i);}:h);};return s;};') + ');';
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The linux bundle of an empty app at 192.168.77.2, with the bucket lifted. */
+export async function benchBundle(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'espimp-bench-app-'));
+  writeFileSync(join(dir, 'app.js'), '');
+  const code = (await buildBundle({ board: 'linux', app: join(dir, 'app.js'), ip: '192.168.77.2', budget: false })).code;
+  const lifted = code.replace(/bucket:\{capacity:[^,}]+,refill:[^,}]+,cost:([^,}]+)\}/, 'bucket:{capacity:1e12,refill:1e12,cost:$1}');
+  if (lifted === code) throw new Error('bench: the bundle has no bucket literal to lift');
+  return lifted;
+}
+
+/** A Node socket at 127.77.0.3 recording datagrams by sender port, with a waiter for the next one. */
+async function nodeSide() {
+  const s = dgram.createSocket('udp4');
+  const byPort = new Map<number, number>();
+  let next: ((m: Buffer) => void) | null = null;
+  s.on('message', (m, r) => { byPort.set(r.port, (byPort.get(r.port) || 0) + 1); const n = next; next = null; if (n) n(m); });
+  await new Promise<void>((res, rej) => { s.once('error', rej); s.bind(0, '127.77.0.3', () => res()); });
+  return {
+    s, byPort, port: s.address().port,
+    /** Send `data` to 127.77.0.2:`port` and resolve with the next datagram (reject after 2 s). */
+    ask(data: Buffer, port: number): Promise<Buffer> {
+      return new Promise((res, rej) => {
+        const guard = setTimeout(() => { next = null; rej(new Error(`no answer from port ${port}`)); }, 2000);
+        next = (m) => { clearTimeout(guard); res(m); };
+        s.send(data, port, '127.77.0.2');
+      });
+    },
+    close: () => new Promise<void>((r) => s.close(() => r())),
+  };
+}
+
+async function connect(dev: Device, ports: number[]) {
+  const since = dev.events.length;
+  await dev.run('global.F = imp.net.open({interface: "eth0"}, function (s) { if (s == 1) report({t: "up"}); })');
+  await dev.event((e) => e.t === 'up', 'eth0 connected', since);
+  return async () => { for (const p of ports) await dev.event((e) => e.t === 'bound' && e.port === p, `port ${p} bound`, since); };
+}
+
+/** Bytes i*7+1 & 255 (not ASCII) as a JS expression making a Uint8Array in the interpreter. */
+const bytesExpr = (n: number) => `(function(){var u=new Uint8Array(${n});for(var i=0;i<${n};i++)u[i]=i*7+1&255;return u;})()`;
+
+/** The send benchmarks on interpreter `kind`. */
+async function benchSend(kind: InterpreterKind, app: string, rounds: number, sizes: number[], where: 'ram' | 'storage'): Promise<EspruinoRow[]> {
+  const base = 30000 + Math.floor(Math.random() * 20000);
+  const dev = await startDevice({ kind, app, ram: where === 'ram', boot: [BIND_REPORTER], echo: process.env.ECHO ? (l) => console.log('  |', l) : undefined });
+  const sink = await nodeSide();
+  const rows: EspruinoRow[] = [];
+  try {
+    const bound = await connect(dev, [base, base + 1]);
+    await dev.run(`global.SK=require("dgram").createSocket({type:"udp4",reuseAddr:true});SK.bind(${base});global.S=F.openudp(null,${base + 1});`);
+    await bound();
+    await dev.run(`global.HOPS=${HOPS};global.hop=function(f){var k=HOPS;function h(){if(--k>0)setTimeout(h,0);else f();}setTimeout(h,0);};
+      global.BS=function(fr,fi,batches,rounds,id){var out={raw:[],imp:[]},r=0;
+      function side(fn,arr,next){var b=0,acc=0;function batch(){var t0=getTime();fn();acc+=getTime()-t0;
+        if(++b<batches)hop(batch);else{if(r>1)arr.push(acc*1e5/batches);hop(next);}}batch();}
+      function round(){if(++r>rounds+1)return report({t:"send",id:id,raw:out.raw,imp:out.imp});
+        if(r&1)side(fr,out.raw,function(){side(fi,out.imp,round);});else side(fi,out.imp,function(){side(fr,out.raw,round);});}
+      round();}`);
+    const cases: { name: string; size: number; setup: string; target: number | null; what: string }[] = [];
+    for (const n of sizes) {
+      cases.push({ name: 'send blob', size: n, target: 3, what: 'S.send(ip, port, blob) vs SK.send(binary string of the bytes)',
+        setup: `var u=${bytesExpr(n)};global.PI=blob(${n});PI.d.set(u);global.PR=E.toString(u);` });
+      cases.push({ name: 'send string', size: n, target: 3, what: 'S.send(ip, port, ASCII string) vs SK.send(the same string)',
+        setup: `global.PI=global.PR="${'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(40).slice(0, n)}";` });
+      cases.push({ name: 'send utf8 string', size: n, target: null, what: 'S.send(ip, port, UTF-8 string) vs SK.send(binary string of its UTF-8 bytes)',
+        setup: `global.PI="${'\\u00e9'.repeat(n >> 1)}";global.PR=E.toString(E.toUint8Array(PI));` });
+    }
+    for (const [id, c] of cases.entries()) {
+      const before = { raw: sink.byPort.get(base) || 0, imp: sink.byPort.get(base + 1) || 0 };
+      const since = dev.events.length;
+      await dev.run(`${c.setup}
+        BS(function(){for(var i=0;i<10;i++)SK.send(PR,${sink.port},"127.77.0.3");},
+           function(){for(var i=0;i<10;i++)S.send("192.168.77.3",${sink.port},PI);},20,${rounds},${id});`);
+      const e = await dev.event((x) => x.t === 'send' && x.id === id, c.name, since, 120_000);
+      await new Promise((r) => setTimeout(r, 100));
+      const raw = median(e.raw), imp = median(e.imp);
+      rows.push({ bench: c.name, kind, where, payload: c.size, raw: r2(raw), espimp: r2(imp), ratio: r2(imp / raw), target: c.target,
+        rawSamples: e.raw.map(r2), espimpSamples: e.imp.map(r2),
+        what: `${c.what}; delivered raw ${(sink.byPort.get(base) || 0) - before.raw}, espimp ${(sink.byPort.get(base + 1) || 0) - before.imp} of ${20 * 10 * (rounds + 1)} each` });
+    }
+    if (dev.faults.length) throw new Error(`interpreter faults: ${dev.faults.join('; ')}`);
+  } finally {
+    dev.kill();
+    await sink.close();
+  }
+  return rows;
+}
+
+/** Receive and echo on the 64-bit interpreter: `n` measured datagrams per side and size. */
+async function benchLatency(app: string, n: number, sizes: number[], where: 'ram' | 'storage'): Promise<EspruinoRow[]> {
+  const rows: EspruinoRow[] = [];
+  const base = 30000 + Math.floor(Math.random() * 20000);
+  const ports = [base, base + 1, base + 2, base + 3, base + 4];
+  const dev = await startDevice({ kind: '64', app, ram: where === 'ram', boot: [STAMP] });
+  const peer = await nodeSide();
+  try {
+    const bound = await connect(dev, ports);
+    await dev.run(`var dg=require("dgram"),o={type:"udp4",reuseAddr:true,recvBufferSize:8192};
+      global.RXR=[];global.RXI=[];global.AK=dg.createSocket(o);AK.bind(${base});
+      global.RR=dg.createSocket(o);RR.on("message",function(m,i){var u=E.toUint8Array(m);RXR.push(getTime()-T0);AK.send("k",i.port,i.address);});RR.bind(${base + 1});
+      global.RI=F.openudp(function(f,p,t,l,b){RXI.push(getTime()-T0);AK.send("k",${peer.port},"127.77.0.3");},${base + 2});
+      global.EC=dg.createSocket(o);EC.on("message",function(m,i){EC.send(m,i.port,i.address);});EC.bind(${base + 3});
+      global.EI=F.openudp(function(f,p,t,l,b){EI.send(f,p,b);},${base + 4});`);
+    await bound();
+    for (const size of sizes) {
+      const data = Buffer.from(Array.from({ length: size }, (_, k) => (k * 7 + 1) & 255));
+      // receive: one datagram at a time, sides alternating in tens, the first ten of each a warm-up
+      await dev.run('RXR=[];RXI=[];');
+      for (let k = 0; k < 2 * (n + 10); k++) await peer.ask(data, (k / 10) & 1 ? base + 2 : base + 1);
+      const rx = await dev.call('[RXR.slice(10),RXI.slice(10)]');
+      const rr = rx[0].map((x: number) => x * 1e6), ri = rx[1].map((x: number) => x * 1e6);
+      rows.push({ bench: 'receive', kind: '64', where, payload: size, raw: r2(median(rr)), espimp: r2(median(ri)), ratio: r2(median(ri) / median(rr)), target: 2,
+        rawSamples: [], espimpSamples: [], what: `'message' entry to handler: onreceive(blob) vs raw handler doing E.toUint8Array(msg); median of ${rr.length}/${ri.length}` });
+      // echo
+      const t: { raw: number[]; imp: number[] } = { raw: [], imp: [] };
+      for (let k = 0; k < 2 * (n + 10); k++) {
+        const imp = ((k / 10) & 1) === 1;
+        const t0 = process.hrtime.bigint();
+        const m = await peer.ask(data, imp ? base + 4 : base + 3);
+        const us = Number(process.hrtime.bigint() - t0) / 1000;
+        if (!m.equals(data)) throw new Error(`echo of ${size} bytes came back wrong (${imp ? 'espimp' : 'raw'})`);
+        if (k >= 20) (imp ? t.imp : t.raw).push(us);
+      }
+      rows.push({ bench: 'echo', kind: '64', where, payload: size, raw: r2(median(t.raw)), espimp: r2(median(t.imp)), ratio: r2(median(t.imp) / median(t.raw)), target: 2,
+        rawSamples: [], espimpSamples: [], what: `round trip at the Node peer: onreceive -> send(blob) vs message -> send(msg); median of ${t.raw.length}/${t.imp.length}` });
+    }
+    if (dev.faults.length) throw new Error(`interpreter faults: ${dev.faults.join('; ')}`);
+  } finally {
+    dev.kill();
+    await peer.close();
+  }
+  return rows;
+}
+
+/** Every Espruino benchmark; null when the interpreter is not here. */
+export async function benchEspruino(o: { rounds: number; echoes?: number; sizes?: number[] }): Promise<EspruinoResult | null> {
+  if (!espruinoDir()) return null;
+  const sizes = o.sizes || [64, 1400], echoes = o.echoes || 80;
+  const app = await benchBundle();
+  const rows = [
+    ...await benchSend('64', app, o.rounds, sizes, 'ram'),
+    ...await benchLatency(app, echoes, sizes, 'ram'),
+    ...await benchSend('8190', app, o.rounds, sizes, 'ram'),
+    ...await benchSend('64', app, o.rounds, sizes, 'storage'),
+    ...await benchLatency(app, echoes, sizes, 'storage'),
+  ];
+  return { node: process.version, rounds: o.rounds, echoes, rows };
+}
+
+/** The rows as a table. */
+export function espruinoTable(r: EspruinoResult): string[] {
+  const rows = [['espruino bench', 'interp', 'code in', 'bytes', 'raw µs', 'espimp µs', 'ratio', 'target', '']];
+  for (const x of r.rows) {
+    rows.push([x.bench, x.kind, x.where, String(x.payload), x.raw.toFixed(1), x.espimp.toFixed(1), x.ratio.toFixed(2) + '×',
+      x.target === null ? '-' : `<= ${x.target}×`, x.target === null ? '' : x.ratio <= x.target ? 'ok' : 'MISSED']);
+  }
+  const w = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join('  ').trimEnd());
+}
+
+/** Write `r` to `file` (default bench/results/espruino.json). */
+export function writeEspruino(r: EspruinoResult, file = fileURLToPath(new URL('./results/espruino.json', import.meta.url))) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  return file;
+}
+
+// node --import tsx bench/espruino.ts [rounds] [out]
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rounds = Number(process.argv[2] || 5);
+  benchEspruino({ rounds }).then((r) => {
+    if (!r) { console.log('no Espruino interpreter: skipped'); return; }
+    console.log(espruinoTable(r).join('\n'));
+    console.log(`wrote ${writeEspruino(r, process.argv[3] || undefined)}`);
+  }).catch((e) => { process.stderr.write(`bench espruino: ${e && e.stack || e}\n`); process.exit(1); });
+}
