@@ -38,7 +38,7 @@ export async function boardMemory(board: string): Promise<BoardMemory> {
     const h = await measureApp(board, 'examples/sensor-hub/hub.js', /^Hub up at /);
     hub = { bytes: h.bytes, blocks: h.m.blocks, free: h.m.free };
   } catch (e: any) {
-    hub = { bytes: 0, error: String(e.message || e).split('\n').find((l) => /OUT OF MEMORY|waiting|reported/.test(l)) || String(e).slice(0, 120) };
+    hub = { bytes: 0, error: /OUT OF MEMORY/.test(String(e.message)) ? 'out of memory while loading' : String(e.message || e).split('\n')[0].slice(0, 120) };
   }
   return {
     board, interpreter: `espruino32-${echo.m.kind}`, raw: raw.blocks,

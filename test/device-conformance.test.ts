@@ -31,9 +31,12 @@ const ONLY = process.env.CONFORMANCE_BOARDS ? process.env.CONFORMANCE_BOARDS.spl
 if (haveInterpreter('device-conformance (the conformance suite on the real interpreter)')) {
   const empty = appFile('');
   let tests = 0;
-  for (const [board, nii, knowsBroadcast] of BOARDS) {
-    if (ONLY && !ONLY.includes(board)) continue;
-    const code = await bundleOf(board, empty, 201);
+  const boards = BOARDS.filter(([board]) => !ONLY || ONLY.includes(board));
+  // every bundle first: a top-level await between two suites' run() lets uvu start running the
+  // queue while the next suite is added, and two suites (two interpreters) would then run at once
+  const codes = await Promise.all(boards.map(([board]) => bundleOf(board, empty, 201)));
+  for (const [i, [board, nii, knowsBroadcast]] of boards.entries()) {
+    const code = codes[i];
     const b = loadBoard(board);
     conformance(`${board} (real interpreter)`, async (): Promise<ConformanceFixture> => {
       // a new port range per test: nothing of an earlier test can hold these ports

@@ -308,7 +308,9 @@ export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
   const proc = spawn(interpreterPath(o.kind || '64'), [...(o.args || []), 'setup.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   const dev = new Device(proc, dir, o.echo);
   try {
-    await dev.event((e) => e.t === 'loaded', 'the app to load from Storage');
+    // an out-of-memory while the app loads ends the wait at once (the interpreter may go on)
+    await dev.until(() => dev.events.some((e) => e.t === 'loaded') || dev.faults.some((f) => /OUT OF MEMORY/.test(f)), 'the app to load from Storage');
+    if (!dev.events.some((e) => e.t === 'loaded')) throw new Error(`out of memory while loading: ${dev.faults.join(' | ')}`);
     dev.control = await connectControl(port, dev);
   } catch (e) {
     dev.kill();
