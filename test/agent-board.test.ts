@@ -3,13 +3,11 @@
 // the host decoder; the host's frames go in as `espimp console` types them at the REPL.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { haveInterpreter } from '../host/espruino/interpreter';
 import { FrameDecoder, encodeLine } from '../host/agent-link';
-import { boardDevice, appFile } from './fixtures/device';
+import { boardDevice, appFile, runWithInterpreter } from './fixtures/device';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { listBoards } from '../build/boards';
 
-const HAVE = haveInterpreter('agent-board (the agent link on the real interpreter)');
 
 const APP = `
 agent.on('ping', function (d) { server.log('ping ' + JSON.stringify(d)); agent.send('pong', d); });
@@ -53,9 +51,4 @@ for (const name of listBoards()) board(`${name}: frames out of a minified bundle
   }
 });
 
-if (HAVE) board.run();
-else {
-  const skipped = suite('agent-board');
-  skipped('skipped: no interpreter (see the line above)', () => {});
-  skipped.run();
-}
+runWithInterpreter('agent-board (the agent link on the real interpreter)', board);

@@ -4,15 +4,13 @@
 // as on the PC's runtime: one list of expressions, evaluated on both sides; any difference fails.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { startDevice } from '../host/espruino/interpreter';
 import { listBoards, loadBoard } from '../build/boards';
 import { Lan } from '../hal/mock/lan';
-import { bundleOf, appFile } from './fixtures/device';
+import { bundleOf, appFile, runWithInterpreter } from './fixtures/device';
 import { boot, connect, WIFI } from './helpers';
 
-const HAVE = haveInterpreter('device-differential (blob, bad input, rate limit on the real interpreter)');
 
 /**
  * The differential cases: each a JavaScript expression over the app globals plus `sock()` (a new
@@ -106,9 +104,4 @@ for (const board of listBoards()) {
   });
 }
 
-if (HAVE) Diff.run();
-else {
-  const skipped = suite('device-differential');
-  skipped('skipped: no interpreter (see the line above)', () => {});
-  skipped.run();
-}
+runWithInterpreter('device-differential (blob, bad input, rate limit on the real interpreter)', Diff);

@@ -8,15 +8,14 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { haveInterpreter, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
-import { boardDevice, appFile, peer } from './fixtures/device';
+import { BIND_REPORTER, type Device } from '../host/espruino/interpreter';
+import { boardDevice, appFile, peer, runWithInterpreter } from './fixtures/device';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime } from '../firmware/runtime';
 import { appSource, guarded, startApp } from '../host/app';
 
-const HAVE = haveInterpreter('device-linux (the linux board on the real interpreter)');
 const ECHO = 'examples/echo/echo.js';
 /** An empty app: the bundle is the whole runtime (nothing left out), driven through the REPL. */
 const EMPTY = appFile('');
@@ -105,11 +104,4 @@ Hub('the hub on the interpreter discovers two PC nodes by broadcast and polls th
   }
 });
 
-if (HAVE) {
-  Echo.run();
-  Hub.run();
-} else {
-  const skipped = suite('device-linux');
-  skipped('skipped: no interpreter (see the line above)', () => {});
-  skipped.run();
-}
+runWithInterpreter('device-linux (the linux board on the real interpreter)', Echo, Hub);

@@ -5,10 +5,9 @@
 // a change that makes the runtime hold more memory turns this red.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { haveInterpreter } from '../host/espruino/interpreter';
 import { measureBundle, rawEcho } from '../host/espruino/memory';
 import { loadBoard } from '../build/boards';
-import { bundleOf } from './fixtures/device';
+import { bundleOf, runWithInterpreter } from './fixtures/device';
 import { cli } from './cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,13 +37,8 @@ Memory('espimp build --measure prints the measured blocks; an app that runs the 
   writeFileSync(big, 'var a = new Uint8Array(30000); server.log("started");');
   const oom = await cli('build', '--board', 'esp8266', big, '-o', join(dir, 'big.o.js'), '--measure');
   assert.is(oom.code, 1, oom.err);
-  assert.match(oom.err, /^espimp: --measure: esp8266: the interpreter reported: OUT OF MEMORY/m);
+  assert.match(oom.err, /^espimp: --measure: esp8266: out of memory while loading: OUT OF MEMORY/m);
   assert.is(oom.err.trim().split('\n').filter((l) => l.startsWith('espimp:')).length, 1, 'one line');
 });
 
-if (haveInterpreter('device-memory (blocks on the 32-bit interpreters)')) Memory.run();
-else {
-  const skipped = suite('device-memory');
-  skipped('skipped: no interpreter (see the line above)', () => {});
-  skipped.run();
-}
+runWithInterpreter('device-memory (blocks on the 32-bit interpreters)', Memory);

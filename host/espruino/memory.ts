@@ -43,7 +43,7 @@ export async function measureBundle(board: string, bundle: string, ready: RegExp
   } finally {
     await base.kill();
   }
-  const dev = await startDevice({ kind, boot, files, app: bundle });
+  const dev = await startDevice({ kind, boot, files, app: bundle }).catch((e) => { throw new Error(`${board}: ${e.message}`); });
   try {
     // a line the app printed: after the banner load() prints, not the harness's own
     const printed = () => dev.lines.slice(dev.lines.lastIndexOf('http://espruino.com/Donate') + 1).filter((l) => l.trim() && !l.startsWith('@@'));
