@@ -184,11 +184,12 @@ if (HAVE) {
   let app = '';
 
   const Echo = suite('every board\'s echo bundle on the real interpreter, with stand-ins');
-  Echo.before(async () => {
-    port = await freePort();
-    app = echoApp(dir, port);
-  });
-  Echo.after(() => rmSync(dir, { recursive: true, force: true }));
+  /** The echo app and its port, made once for every suite of this file. */
+  const echoReady = async () => {
+    port = port || await freePort();
+    app = app || echoApp(dir, port);
+  };
+  Echo.before(echoReady);
 
   BOARDS.forEach((board, i) => {
     Echo(`${board}: connects, echoes byte for byte up to maxDatagram, no fault, the real dgram saw only 127.0.0.0/8`, async () => {
@@ -227,10 +228,7 @@ if (HAVE) {
   Echo.run();
 
   const Refuse = suite('the dgram stand-in refuses every destination outside the virtual LAN');
-  Refuse.before(async () => {
-    port = port || await freePort();
-    app = app || echoApp(mkdtempSync(join(tmpdir(), 'espimp-device-boards-')), port);
-  });
+  Refuse.before(echoReady);
 
   for (const board of ['esp8266', 'pico-w5500', 'linux']) {
     Refuse(`${board}: require('dgram') sends to 10.0.0.1 / 8.8.8.8 / 192.168.1.5 are refused, never handed to the real dgram; the board's own sends to them fail`, async () => {
@@ -264,10 +262,7 @@ if (HAVE) {
   Refuse.run();
 
   const Links = suite('link faults through the stand-ins: the app sees the impOS states and the link comes back');
-  Links.before(async () => {
-    port = port || await freePort();
-    app = app || echoApp(mkdtempSync(join(tmpdir(), 'espimp-device-boards-')), port);
-  });
+  Links.before(echoReady);
 
   WIFI.forEach((board, i) => {
     Links(`${board}: radio lost -> WIFI_STOPPED; back -> CONNECTED, the echo answers again`, async () => {
@@ -360,6 +355,7 @@ if (HAVE) {
     });
   });
 
+  Links.after(() => rmSync(dir, { recursive: true, force: true }));
   Links.run();
 } else {
   const Skip = suite('device-boards (skipped: no interpreter)');
