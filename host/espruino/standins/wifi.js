@@ -2,7 +2,7 @@
 // `.boot0`, after the STANDIN config line and the dgram stand-in). STANDIN.flavor picks the
 // board: 'esp32', 'esp8266' or 'espruino-wifi'. The access point is STANDIN.ssid / STANDIN.key;
 // the station's address STANDIN.ip (netmask STANDIN.netmask, gateway STANDIN.gw). Per-board
-// shapes, from Espruino's sources (ported from the old node:vm imitation):
+// shapes, from Espruino's sources:
 //  esp32 (jswrap_esp32_network.c): connect calls cb(null) once it has an address, and never
 //    on a failure (only a 'disconnected' event {ssid,mac,reason,msg}: "201"/"NO_AP_FOUND",
 //    "202"/"AUTH_FAIL", "200"/"BEACON_TIMEOUT", "8"/"ASSOC_LEAVE"); 'connected' {ip,netmask,gw};
