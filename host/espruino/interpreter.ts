@@ -261,7 +261,7 @@ function setupScript(files: { [name: string]: string }): string {
   const puts = Object.entries(files).map(([name, path]) => `put(${JSON.stringify(name)},${JSON.stringify(path)},${statSync(path).size});`);
   return [
     'var S=require("Storage");S.eraseAll();',
-    'function put(n,p,z){var f=E.openFile(p,"r"),o=0,c;if(!z){S.write(n,"");return;}while((c=f.read(512))){S.write(n,c,o,z);o+=c.length;}f.close();}',
+    'function put(n,p,z){var f=E.openFile(p,"r"),o=0,c;if(!z){S.write(n," ");return;}while((c=f.read(512))){S.write(n,c,o,z);o+=c.length;}f.close();}',
     ...puts,
     'setTimeout(function(){load();},1);',
     '',
