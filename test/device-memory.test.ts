@@ -7,7 +7,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { measureBundle, rawEcho } from '../host/espruino/memory';
 import { loadBoard } from '../build/boards';
-import { bundleOf, runWithInterpreter } from './fixtures/device';
+import { bundleOf, appFile, runWithInterpreter } from './fixtures/device';
+import { startDevice } from '../host/espruino/interpreter';
+import { standinsFor } from '../host/espruino/standins/index';
 import { cli } from './cli';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,26 @@ for (const board of Object.keys(ECHO_CEILING)) {
     assert.ok(echo.free > 0, `${board}: ${echo.free} blocks free`);
   });
 }
+
+Memory('churn: openudp / send / close, 300 times, one cycle a tick, on the 8190-block interpreter: blocks flat after the first 100', async () => {
+  const dev = await startDevice({ kind: '8190', boot: standinsFor('linux'), app: await bundleOf('linux', appFile(''), 201) });
+  try {
+    await dev.run('global.F = imp.net.open({interface: "eth0"}, function (s) { if (s == 1) report({t: "up"}); })');
+    await dev.event((e) => e.t === 'up', 'eth0 connected');
+    await dev.run('global.cycles = function (n) { var i = 0; var one = function () { if (i++ >= n) return report({t: "done"}); var s = F.openudp(null); s.send("192.168.77.3", 29999, "x"); s.close(); setTimeout(one, 0); }; one(); }');
+    const usage: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const since = dev.events.length;
+      await dev.run('cycles(100)');
+      await dev.event((e) => e.t === 'done', `100 cycles (round ${k + 1})`, since, 120_000);
+      usage.push(await dev.call('process.memory().usage'));
+    }
+    assert.ok(usage[2] - usage[0] <= 5, `blocks in use after 100, 200, 300 cycles: ${usage.join(', ')}`);
+    assert.equal(dev.faults, []);
+  } finally {
+    await dev.kill();
+  }
+});
 
 Memory('espimp build --measure prints the measured blocks; an app that runs the board out of memory is one line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-measure-'));

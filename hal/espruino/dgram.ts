@@ -54,9 +54,11 @@ export var createEndpoints = function (rbs: number, from?: (ip: string) => strin
     s: socks,
     open: function (nii, port, onmsg) {
       try {
-        var s = makeSocket(rbs, onmsg, from);
+        var s = makeSocket(rbs, onmsg, from), h = socks.indexOf(null);
         s.bind(port);
-        return socks.push(s) - 1;
+        if (h < 0) h = socks.length;
+        socks[h] = s;
+        return h;
       } catch (e) {
         return -1;
       }
@@ -64,8 +66,8 @@ export var createEndpoints = function (rbs: number, from?: (ip: string) => strin
     send: function (h, ip, port, data) { return sendFrom(socks[h], ip, port, data); },
     close: function (h) {
       var s = socks[h];
-      if (s) s.close();
       socks[h] = null;
+      if (s) setTimeout(function () { s.close(); }, 0);
     },
   };
 };

@@ -218,10 +218,13 @@ export class Device {
   until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
     return new Promise((res, rej) => {
       if (cond()) return res();
+      const faults = this.faults.length;
       const done = () => { this.waiters.delete(check); clearTimeout(guard); };
       const check = () => {
         if (cond()) { done(); res(); }
         else if (this.exited) { done(); rej(new Error(`the interpreter exited while waiting for ${what}; last lines:\n${this.lines.slice(-8).join('\n')}`)); }
+        // out of memory: what is awaited may never come (the interpreter goes on)
+        else if (this.faults.slice(faults).some((f) => /OUT OF MEMORY|ASSERT/.test(f))) { done(); rej(new Error(`the interpreter ran out of memory while waiting for ${what}: ${this.faults.slice(faults).join(' | ')}`)); }
       };
       const guard = setTimeout(() => { done(); rej(new Error(`still waiting after ${ms} ms for ${what}; last lines:\n${this.lines.slice(-8).join('\n')}`)); }, ms);
       this.waiters.add(check);
