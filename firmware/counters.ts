@@ -1,6 +1,7 @@
 // The counters kept per socket and device-wide (udpsocket.stats(), imp.net.stats()). Nothing
 // else reads them, so the build swaps this module for a stub that counts nothing when the app
 // never names `stats` (build/config.ts, docs/build.md "What the build leaves out").
+import { utf8 } from './codec';
 
 /** Counters kept per socket and device-wide. */
 export interface Counters {
@@ -21,8 +22,8 @@ export function count(s: { c: Counters }, totals: Counters, key: string) {
 /**
  * Count a send of `d` (bytes, or a string the driver sends as UTF-8) as `oversize` when it is
  * over the 1460-byte MTU: a string of up to 486 chars has at most 1458 UTF-8 bytes, so only a
- * longer one is encoded to be measured (`utf8`, passed in: the codec of the build).
+ * longer one is encoded to be measured.
  */
-export function countOversize(s: { c: Counters }, totals: Counters, d: Uint8Array | string, utf8: (s: string) => Uint8Array) {
+export function countOversize(s: { c: Counters }, totals: Counters, d: Uint8Array | string) {
   if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, totals, 'oversize');
 }

@@ -19,6 +19,11 @@ import { counters, count, countOversize, type Counters } from './counters';
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
 
+/** The largest UDP payload, bytes. */
+var MAX_DATA = 65507;
+/** The most chars a string can have and be surely within MAX_DATA as UTF-8 (3 bytes a UTF-16 unit at most). */
+var SURE_CHARS = 21835;
+
 /** The NII `name` stands for (an NII or its type), or undefined. */
 var niiOf = function (name: any): string | undefined {
   for (var n in TYPES) if (name === n || name === TYPES[n]) return n;
@@ -173,11 +178,11 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
      */
     send(address: any, port: any, data: any): number {
       var t = this, d = data;
-      if (!address || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > 21835 : !(d instanceof Blob) || d.n > 65507)) d = t._chk(address, port, d);
-      else if (d.d) d = d.d.subarray(0, d.n);
+      if (!address || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
+      else if (typeof d != 'string') d = d.bytes();
       return t.f._state != 1 ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
         : t.h < 0 && !t._bindEph() || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
-          : (count(t, totals, 'sent'), countOversize(t, totals, d, utf8), 0);
+          : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }
     /** send()'s checks in the spec's order (throwing); the data to hand the driver: a string as it is, bytes of a blob. */
     _chk(address: any, port: any, d: any): any {
@@ -190,11 +195,12 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (!isInt(port, 0, 65535) || port == 67 || port == 68) fail('BAD_PORT', port);
       t._good = address;
       t._gp = port;
-      // a string goes to the driver as it is (it encodes it natively); one of up to 21,835 chars
-      // is at most 65,505 UTF-8 bytes, so only a longer one is encoded here to be measured (and
-      // one of over 65,507 chars is refused without that)
-      d = typeof d != 'string' ? d instanceof Blob ? d.bytes() : fail('BAD_DATA', d) : d.length > 21835 ? utf8(d.length > 65507 ? fail('DATA_TOO_LONG', d.length) : d) : d;
-      if (d.length > 65507) fail('DATA_TOO_LONG', d.length);
+      // a string goes to the driver as it is (it encodes it natively): only one that may be over
+      // the limit in bytes is encoded here to be measured, and one over it in chars is refused at once
+      if (typeof d != 'string') d = d instanceof Blob ? d.bytes() : fail('BAD_DATA', d);
+      else if (d.length > MAX_DATA) fail('DATA_TOO_LONG', d.length);
+      var b = typeof d == 'string' && d.length > SURE_CHARS ? utf8(d) : d;
+      if (b.length > MAX_DATA) fail('DATA_TOO_LONG', b.length);
       return d;
     }
     /** udpsocket.onreceive(cb): register, replace or (null) remove the handler. */

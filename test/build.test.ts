@@ -144,6 +144,15 @@ Bundles('the globals are installed before the app\'s first line, and the app\'s 
   for (const name of ['function dataReceived(', 'function interfaceHandler(', 'udpsocket=null']) assert.ok(rest.includes(name), name);
 });
 
+Bundles('a non-ASCII string in the app is a \\u00HH escape in the bundle (Espruino reads \\xHH as one binary byte); regular expressions keep \\xHH', async () => {
+  const app = join(tmp, 'latin1.js');
+  writeFileSync(app, 'var s = "h\u00e9llo \\\\xe9"; var r = /[\\x80-\\xff]/;\n');
+  const { code } = await build('linux', app);
+  assert.ok(code.includes('"h\\u00e9llo \\\\xe9"'), 'the é as \\u00e9, an escaped backslash left alone');
+  assert.ok(code.includes('/[\\x80-\\xff]/'), 'the regular expression unchanged');
+  assert.not.ok(/[^\\]\\xe9/.test(code.replace(/\\\\/g, '')), 'no \\xe9 escape left');
+});
+
 Bundles('the size target: the runtime with the echo example is at most 8 KB for espruino-wifi', async () => {
   const r = await build('espruino-wifi', APPS[0]);
   assert.ok(r.code.length <= 8192, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);

@@ -183,6 +183,27 @@ if (HAVE) {
   let port = 0;
   let app = '';
 
+  /**
+   * A connected echo device loses its link through the stand-in (`down`, a call) and the app sees
+   * `lost`; `up` (a call: its value is returned) brings it back; then CONNECTED again, the echo
+   * server reopens and answers byte for byte, only loopback reached the real dgram, no fault.
+   */
+  const lossAndBack = async (dev: Device, board: string, p: Peer, down: string, lost: number, up: string) => {
+    await warmUp(p, port);
+    let since = dev.events.length;
+    await dev.run(down);
+    await stateEvent(dev, lost, `${board}: state ${lost}`, since);
+    since = dev.events.length;
+    const value = await dev.call(up);
+    await stateEvent(dev, CONNECTED, `${board}: CONNECTED again`, since);
+    await dev.until(() => dev.lines.filter((l) => l.startsWith('Echo server on')).length === 2, 'the echo server reopened');
+    await warmUp(p, port);
+    await echoSizes(board, p, port);
+    onlyLoopback(dev, board);
+    assert.equal(dev.faults, []);
+    return value;
+  };
+
   const Echo = suite('every board\'s echo bundle on the real interpreter, with stand-ins');
   /** The echo app and its port, made once for every suite of this file. */
   const echoReady = async () => {
@@ -270,18 +291,8 @@ if (HAVE) {
       const p = await peer(160 + i);
       try {
         await stateEvent(dev, CONNECTED, `${board}: CONNECTED`);
-        await warmUp(p, port);
-        let since = dev.events.length;
-        await dev.run('STANDIN.radio(false)');
-        await stateEvent(dev, WIFI_STOPPED, `${board}: WIFI_STOPPED`, since);
-        since = dev.events.length;
-        assert.is(await dev.call('STANDIN.up()||STANDIN.radio(true)||STANDIN.up()'), false, 'the link is down, and comes up later');
-        await stateEvent(dev, CONNECTED, `${board}: CONNECTED again`, since);
-        await dev.until(() => dev.lines.filter((l) => l.startsWith('Echo server on')).length === 2, 'the echo server reopened');
-        await warmUp(p, port);
-        await echoSizes(board, p, port);
-        onlyLoopback(dev, board);
-        assert.equal(dev.faults, []);
+        const back = await lossAndBack(dev, board, p, 'STANDIN.radio(false)', WIFI_STOPPED, 'STANDIN.up()||STANDIN.radio(true)||STANDIN.up()');
+        assert.is(back, false, 'the link is down, and comes up later');
       } finally {
         await dev.kill();
         await p.close();
@@ -321,18 +332,7 @@ if (HAVE) {
       try {
         await stateEvent(dev, CONNECTED, `${board}: CONNECTED`);
         assert.ok((await dev.call('STANDIN.spiSetup')).length >= 1, 'the driver set the SPI up');
-        await warmUp(p, port);
-        let since = dev.events.length;
-        await dev.run('STANDIN.cable(false)');
-        await stateEvent(dev, ETHERNET_STOPPED_NO_LINK, `${board}: ETHERNET_STOPPED_NO_LINK`, since);
-        since = dev.events.length;
-        await dev.run('STANDIN.cable(true)');
-        await stateEvent(dev, CONNECTED, `${board}: CONNECTED again`, since);
-        await dev.until(() => dev.lines.filter((l) => l.startsWith('Echo server on')).length === 2, 'the echo server reopened');
-        await warmUp(p, port);
-        await echoSizes(board, p, port);
-        onlyLoopback(dev, board);
-        assert.equal(dev.faults, []);
+        await lossAndBack(dev, board, p, 'STANDIN.cable(false)', ETHERNET_STOPPED_NO_LINK, 'STANDIN.cable(true)');
       } finally {
         await dev.kill();
         await p.close();
