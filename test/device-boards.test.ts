@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle } from '../build/bundle';
 import { loadBoard } from '../build/boards';
-import { startDevice, haveInterpreter, type Device } from '../host/espruino/interpreter';
+import { startDevice, haveInterpreter, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile, ESP8266_MAX_UDP, type StandinOptions } from '../host/espruino/standins';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -99,22 +99,12 @@ async function peer(host: number) {
 type Peer = Awaited<ReturnType<typeof peer>>;
 
 /**
- * Send a probe until the first echo comes back: the app's socket is bound in the interpreter's
- * idle loop, a moment after 'Echo server on' is printed, and a datagram sent before that is lost.
+ * Wait until the interpreter has really bound the echo's port for the `n`th time (BIND_REPORTER):
+ * the app's socket is bound in the idle loop, a moment after 'Echo server on' is printed, and a
+ * datagram sent before that is lost.
  */
-async function warmUp(p: Peer, port: number) {
-  const n = p.got.length;
-  const tag = `warm ${Date.now()}`;
-  const timer = setInterval(() => { p.send(tag, port).catch(() => undefined); }, 100);
-  try {
-    await p.send(tag, port);
-    await p.until(() => p.got.slice(n).some((g) => g.msg.toString() === tag), 'the first echo');
-  } finally {
-    clearInterval(timer);
-  }
-  // let any other warm-up datagram in flight arrive before counting
-  await p.send('sync', port);
-  await p.until(() => p.got.slice(n).some((g) => g.msg.toString() === 'sync'), 'the sync echo');
+function bound(dev: Device, port: number, n = 1) {
+  return dev.until(() => dev.events.filter((e) => e.t === 'bound' && e.port === port).length >= n, `port ${port} bound (${n})`);
 }
 
 /** Each size up to the board's maxDatagram echoed byte for byte, from the echo port. */
@@ -167,7 +157,7 @@ const PROBE = 'global.PROBE=function(port){var s=require("dgram").createSocket("
 /** Start `board`'s echo bundle with its stand-ins (and TRACE, PROBE). */
 async function start(board: string, app: string, o: StandinOptions = {}, files = netFile()): Promise<Device> {
   DEVICE = `127.77.0.${ipOf(board, o).split('.')[3]}`;
-  return startDevice({ kind: '64', boot: [...standinsFor(board, o), TRACE, PROBE], app: await bundleFor(board, app), files });
+  return startDevice({ kind: '64', boot: [...standinsFor(board, o), BIND_REPORTER, TRACE, PROBE], app: await bundleFor(board, app), files });
 }
 
 /** The addresses the stand-in handed to the real dgram, and those it refused (from the TRACE events). */
@@ -189,7 +179,7 @@ if (HAVE) {
    * server reopens and answers byte for byte, only loopback reached the real dgram, no fault.
    */
   const lossAndBack = async (dev: Device, board: string, p: Peer, down: string, lost: number, up: string) => {
-    await warmUp(p, port);
+    await bound(dev, port);
     let since = dev.events.length;
     await dev.run(down);
     await stateEvent(dev, lost, `${board}: state ${lost}`, since);
@@ -197,7 +187,7 @@ if (HAVE) {
     const value = await dev.call(up);
     await stateEvent(dev, CONNECTED, `${board}: CONNECTED again`, since);
     await dev.until(() => dev.lines.filter((l) => l.startsWith('Echo server on')).length === 2, 'the echo server reopened');
-    await warmUp(p, port);
+    await bound(dev, port, 2);
     await echoSizes(board, p, port);
     onlyLoopback(dev, board);
     assert.equal(dev.faults, []);
@@ -220,7 +210,7 @@ if (HAVE) {
         const ip = ipOf(board, {});
         await dev.until(() => dev.lines.includes(`Echo server on ${ip}:${port}`), `${board}: "Echo server on ${ip}:${port}"`);
         await stateEvent(dev, CONNECTED, `${board}: CONNECTED`);
-        await warmUp(p, port);
+        await bound(dev, port);
         await echoSizes(board, p, port);
         assert.ok(dev.lines.includes(`Received 1 bytes from 192.168.77.${p.host}:${p.port} to ${ip}:${port}`),
           `${board}: the app saw the peer at its virtual address`);
