@@ -33,8 +33,8 @@ for (const name of listBoards()) board(`${name}: frames out of a minified bundle
     assert.equal(decoder.counts, { ok: 2, garbage: 0, truncated: 0, badsum: 0 });
 
     const before = dev.lines.length;
-    dev.type(encodeLine('ping', { x: [1, 'caf\u00e9'] }).replace(/^\x10|\n$/g, ''));
-    dev.type(encodeLine('bytes', Buffer.from([7, 0, 255])).replace(/^\x10|\n$/g, ''));
+    dev.evalLine(encodeLine('ping', { x: [1, 'caf\u00e9'] }).replace(/^\x10|\n$/g, ''));
+    dev.evalLine(encodeLine('bytes', Buffer.from([7, 0, 255])).replace(/^\x10|\n$/g, ''));
     await dev.until(() => dev.lines.slice(before).some((l) => l.startsWith('bytes ')), 'both messages handled');
     const stats = await dev.call('(agentrx("@5,1:junk"), agentrx(42), agent.stats())');
     const after = dev.lines.slice(before).filter((l) => l.trim() && !l.startsWith('@@'));

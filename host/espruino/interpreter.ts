@@ -107,8 +107,6 @@ export interface DeviceOptions {
   ram?: boolean;
   /** Other Storage files. */
   files?: { [name: string]: string };
-  /** Extra interpreter arguments (e.g. --telnet). */
-  args?: string[];
   /** Every console line, as it comes. */
   echo?: (line: string) => void;
 }
@@ -184,7 +182,7 @@ export class Device {
   control!: Socket;
 
   /** Have the device evaluate one line of code (through the control connection, not the console). */
-  type(line: string) {
+  evalLine(line: string) {
     this.control.write(line.replace(/\n/g, ' ') + '\n');
   }
 
@@ -195,7 +193,7 @@ export class Device {
       const guard = setTimeout(() => { this.pending.delete(id); rej(new Error(`no answer after ${ms} ms to: ${expr.slice(0, 200)}\n${this.lines.slice(-8).join('\n')}`)); }, ms);
       this.pending.set(id, { resolve: (v) => { clearTimeout(guard); res(v); }, reject: (e) => { clearTimeout(guard); rej(e); } });
       writeFileSync(join(this.dir, `c${id}.js`), `(${expr})`, 'latin1');
-      this.type(`__rpcf(${id})`);
+      this.evalLine(`__rpcf(${id})`);
     });
   }
 
@@ -308,7 +306,7 @@ export async function startDevice(o: DeviceOptions = {}): Promise<Device> {
     writeFileSync(paths[name], text, 'latin1');
   });
   writeFileSync(join(dir, 'setup.js'), setupScript(paths));
-  const proc = spawn(interpreterPath(o.kind || '64'), [...(o.args || []), 'setup.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(interpreterPath(o.kind || '64'), ['setup.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   const dev = new Device(proc, dir, o.echo);
   try {
     // an out-of-memory while the app loads ends the wait at once (the interpreter may go on)
