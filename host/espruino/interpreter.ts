@@ -1,5 +1,6 @@
 // The real Espruino interpreter (upstream 2v29, Linux port) as a device for tests and benchmarks.
-// Where it is: $ESPRUINO_DIR, else ../shared/espruino beside the checkout (shared/espruino/README.md):
+// Where it is: $ESPRUINO_DIR, else ../shared/espruino beside the checkout, or beside the local
+// repository it was cloned from (shared/espruino/README.md):
 // `espruino` (64-bit, memory grows) and `espruino32-8190|2630|1600` (32-bit, fixed blocks).
 //
 //   const dev = await startDevice({ kind: '8190', boot: [standins], app: bundle });
@@ -14,11 +15,11 @@
 // server in `.boot0` (see harness()), not through the console; answers and reports are console
 // lines tagged `@@R<id> ` and `@@E `. "Uncaught", "OUT OF MEMORY" and other interpreter
 // errors are collected in `faults` (an out-of-memory inside a callback does not end it).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Socket, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The interpreters: 64-bit, and 32-bit with 8190, 2630 or 1600 fixed blocks. */
@@ -28,8 +29,15 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The folder holding the interpreters, or null when there is none. */
 export function espruinoDir(): string | null {
-  const dir = process.env.ESPRUINO_DIR ? resolve(process.env.ESPRUINO_DIR) : resolve(ROOT, '../shared/espruino');
-  return existsSync(join(dir, 'espruino')) ? dir : null;
+  if (process.env.ESPRUINO_DIR) {
+    const dir = resolve(process.env.ESPRUINO_DIR);
+    return existsSync(join(dir, 'espruino')) ? dir : null;
+  }
+  // beside this checkout, else beside the local repository it was cloned from (a clone in a temp folder)
+  const dirs = [resolve(ROOT, '../shared/espruino')];
+  const origin = spawnSync('git', ['config', '--get', 'remote.origin.url'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+  if (origin && isAbsolute(origin)) dirs.push(resolve(origin, '../shared/espruino'));
+  return dirs.find((d) => existsSync(join(d, 'espruino'))) || null;
 }
 
 /** The executable of interpreter `kind` (throws when the folder is missing). */
