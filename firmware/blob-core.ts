@@ -42,9 +42,9 @@ export class Blob {
     return text(this.bytes());
   }
 
-  /** A view (no copy) of the len() bytes. */
+  /** The len() bytes, not copied: the storage itself when it is exactly that long (a received blob's is: no subarray). */
   bytes(): Uint8Array {
-    return this.d.subarray(0, this.n);
+    return this.n < this.d.length ? this.d.subarray(0, this.n) : this.d;
   }
 }
 

@@ -39,3 +39,8 @@ export var text = function (u8: Uint8Array): string {
   }
   return s;
 };
+
+/** A new Uint8Array holding a copy of bytes `u` (V8 copies typed arrays natively; no PC driver hands over strings). */
+export var copy = function (u: Uint8Array | string): Uint8Array {
+  return new Uint8Array(u as Uint8Array);
+};

@@ -89,7 +89,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     /** Call onstate(s) from the event loop, never from inside the caller. */
     _tell(s: number) {
       var t = this;
-      p.timer(0, function () { if (t.cb) t.cb(s); });
+      p.later(function () { if (t.cb) t.cb(s); });
     }
     /** Take the driver down and ignore its late reports; any extended config is gone with it. */
     _release() {
@@ -231,14 +231,14 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     }
     /** The driver's receive path: copy into the ring, schedule delivery. With no `to` the datagram was sent to the
      * interface's address (read from the driver: an open socket's interface has started, so getiptable() would too). */
-    _recv(data: Uint8Array, from: string, fromPort: number, to: string | null) {
+    _recv(data: Uint8Array | string, from: string, fromPort: number, to: string | null) {
       var t = this;
       if (!t._open) return;
       count(t, totals, 'received');
       if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f._ip || t.f._addr())) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
-        p.timer(0, function () { t._drain(); });
+        p.later(function () { t._drain(); });
       }
     }
     /** Deliver everything queued, oldest first; a throwing handler does not stop the next. */

@@ -1,9 +1,13 @@
 // The per-socket receive ring: one fixed Uint8Array, allocated once, never grown.
 // A record is a 12-byte header (from 4, to 4, from port 2, length 2) then the payload;
 // records wrap byte-wise around the end. A datagram that does not fit is refused whole.
-// Copies go through set/subarray (native on Espruino and in V8), never byte loops, never the
-// Uint8Array constructor from an array (element by element on Espruino), never slice() (a plain Array there).
+// Copies go through set/subarray and the codec's copy() (native on Espruino and in V8), never
+// byte loops, never the Uint8Array constructor from an array (element by element on Espruino),
+// never slice() (a plain Array there). On Espruino every operation costs about a microsecond
+// and a typed array's `length` several: the size is a field, and a record's common case (no
+// wrap) is written and read in place, without a call.
 import { quad } from './address';
+import { copy } from './codec';
 
 /** h[i..i+3] as one number (a cache key). */
 var key = function (h: Uint8Array, i: number): number {
@@ -12,6 +16,8 @@ var key = function (h: Uint8Array, i: number): number {
 
 export class Ring {
   b: Uint8Array;
+  /** b's length. */
+  _size: number;
   /** Head index and bytes queued. */
   r!: number;
   n!: number;
@@ -27,34 +33,42 @@ export class Ring {
   _fk!: number;
   _tk!: number;
   constructor(size: number) {
-    this.b = new Uint8Array(size);
-    this.clear();
+    this.b = new Uint8Array(this._size = size);
+    this.r = this.n = 0;
   }
-  /** Append u at the tail, wrapping around the end. */
-  _put(u: Uint8Array) {
-    var t = this, b = t.b, at = (t.r + t.n) % b.length, k = b.length - at;
-    if (u.length <= k) b.set(u, at);
+  /**
+   * Append u at the tail, wrapping around the end. A string is a binary string (one char per
+   * byte, as Espruino's dgram delivers it): set() and copy() take its char codes there (V8's do
+   * not, and no PC driver hands over strings).
+   */
+  _put(u: Uint8Array | string) {
+    var t = this, at = (t.r + t.n) % t._size, k = t._size - at;
+    if (u.length <= k) t.b.set(u as any, at);
     else {
-      b.set(u.subarray(0, k), at);
-      b.set(u.subarray(k), 0);
+      // split in two: a string as bytes first (strings have no subarray)
+      if (typeof u == 'string') u = copy(u);
+      t.b.set(u.subarray(0, k), at);
+      t.b.set(u.subarray(k), 0);
     }
     t.n += u.length;
   }
   /** Remove `len` bytes from the head: a copy. */
   _take(len: number): Uint8Array {
-    var t = this, b = t.b, at = t.r, k = b.length - at, o = new Uint8Array(len);
-    // copied by set(): Espruino's typed-array constructor copies element by element (~7x slower
-    // for 1,400 bytes) and its slice() gives a plain Array
-    o.set(b.subarray(at, at + len));
-    if (len > k) o.set(b.subarray(0, len - k), k);
-    t.r = (at + len) % b.length;
+    var t = this, b = t.b, at = t.r, k = t._size - at, o;
+    if (len <= k) o = copy(b.subarray(at, at + len));
+    else {
+      o = new Uint8Array(len);
+      o.set(b.subarray(at));
+      o.set(b.subarray(0, len - k), k);
+    }
+    t.r = (at + len) % t._size;
     t.n -= len;
     return o;
   }
-  /** Copy one datagram in (from and to dotted quads): false, with nothing changed, when it does not fit. */
-  push(data: Uint8Array, from: string, port: number, to: string): boolean {
-    var t = this, h = t.h, b = t.b, len = data.length, at = (t.r + t.n) % b.length;
-    if (len + 12 > b.length - t.n) return false;
+  /** Copy one datagram in (bytes, or a binary string; from and to dotted quads): false, with nothing changed, when it does not fit. */
+  push(data: Uint8Array | string, from: string, port: number, to: string): boolean {
+    var t = this, h = t.h, len = data.length, at = (t.r + t.n) % t._size;
+    if (len + 12 > t._size - t.n) return false;
     // address bytes are parsed again only when the addresses change
     if (from !== t._f) h.set(quad(t._f = from)!);
     if (to !== t._t) h.set(quad(t._t = to)!, 4);
@@ -62,13 +76,15 @@ export class Ring {
     h[9] = port;
     h[10] = len >> 8;
     h[11] = len;
-    // a header that does not wrap is written in place (no call)
-    if (at + 12 > b.length) t._put(h);
-    else {
-      b.set(h, at);
-      t.n += 12;
+    // a record that does not wrap is written here (no _put calls)
+    if (at + 12 + len > t._size) {
+      t._put(h);
+      t._put(data);
+    } else {
+      t.b.set(h, at);
+      t.b.set(data as any, at + 12);
+      t.n += 12 + len;
     }
-    t._put(data);
     return true;
   }
   /** Take the oldest datagram out: its payload (a copy), with from/port/to set; null when empty. */
@@ -76,11 +92,11 @@ export class Ring {
     var t = this, h = t.b, i = t.r;
     if (!t.n) return null;
     // the header is read where it lies; only one that wraps around the end is copied out first
-    if (i + 12 > h.length) {
+    if (i + 12 > t._size) {
       h = t._take(12);
       i = 0;
     } else {
-      t.r = (i + 12) % h.length;
+      t.r = (i + 12) % t._size;
       t.n -= 12;
     }
     // the strings are rebuilt only when the addresses change
@@ -88,9 +104,5 @@ export class Ring {
     if (t._tk !== (t._tk = key(h, i + 4))) t.to = h.subarray(i + 4, i + 8).join('.');
     t.port = h[i + 8] << 8 | h[i + 9];
     return t._take(h[i + 10] << 8 | h[i + 11]);
-  }
-  /** Forget everything queued. */
-  clear() {
-    this.r = this.n = 0;
   }
 }

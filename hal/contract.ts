@@ -26,10 +26,11 @@ export interface LinkConfig {
 
 /**
  * Called for every datagram an endpoint receives.
- * data: the payload's bytes;
+ * data: the payload's bytes, or on Espruino the binary string dgram delivered (one char per
+ * byte: the ring copies it natively, where E.toUint8Array would first allocate a copy);
  * from/fromPort: the sender; to: the address it was sent to, or null when the driver cannot tell.
  */
-export type OnDatagram = (data: Uint8Array, from: string, fromPort: number, to: string | null) => void;
+export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: number, to: string | null) => void;
 
 /** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
 export interface NetDriver {
@@ -56,6 +57,12 @@ export interface Platform {
   now(): number;
   /** Call `cb` after `ms` milliseconds (0: from the event loop, as soon as possible). Returns a timer id. */
   timer(ms: number, cb: () => void): unknown;
+  /**
+   * Call `cb` from the event loop once the running code has returned, as soon as the platform
+   * can: timer(0), or sooner (Espruino: a resolved Promise's then(), under half of
+   * setTimeout(0)'s turn there). Not cancellable.
+   */
+  later(cb: () => void): void;
   /** Cancel a timer from `timer`. */
   cancel(id: unknown): void;
   /** Print one line on the console. */

@@ -34,7 +34,7 @@ export function guarded(p: Platform, report: (line: string) => void): Platform {
   const wrap = (cb: () => void) => () => {
     try { cb(); } catch (e: any) { report(`Uncaught ${e && e.stack ? String(e.stack).split('\n')[0] : e}`); }
   };
-  return { ...p, timer: (ms, cb) => p.timer(ms, wrap(cb)) };
+  return { ...p, timer: (ms, cb) => p.timer(ms, wrap(cb)), later: (cb) => p.later(wrap(cb)) };
 }
 
 /** A platform whose timers are tracked, so what an app left pending can be cancelled at once (to stop a device). */
@@ -47,6 +47,8 @@ export function tracked(p: Platform): { platform: Platform; stopAll: () => void 
       live.add(id);
       return id;
     },
+    // tracked as a 0 ms timer, so stopAll() cancels it too
+    later: (cb) => { platform.timer(0, cb); },
     cancel: (id) => { live.delete(id); p.cancel(id); },
   };
   return { platform, stopAll: () => { for (const id of live) p.cancel(id); live.clear(); } };

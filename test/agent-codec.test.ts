@@ -173,7 +173,7 @@ const roundtrip = suite('round trip');
 
 /** A platform whose console lines land in `lines` and whose timers run at once. */
 function platform(lines: string[]): Platform {
-  return { now: () => 0, timer: (_ms, cb) => { cb(); return 0; }, cancel: () => {}, write: (l) => { lines.push(l); }, load: () => null, save: () => {} };
+  return { now: () => 0, timer: (_ms, cb) => { cb(); return 0; }, later: (cb) => { cb(); }, cancel: () => {}, write: (l) => { lines.push(l); }, load: () => null, save: () => {} };
 }
 
 roundtrip('device -> PC: tricky data arrives as JSON would carry it; a blob arrives as its bytes', () => {

@@ -15,6 +15,7 @@ import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime } from '../firmware/runtime';
 import { appSource, guarded, startApp } from '../host/app';
+import { loadBoard } from '../build/boards';
 
 const ECHO = 'examples/echo/echo.js';
 /** An empty app: the bundle is the whole runtime (nothing left out), driven through the REPL. */
@@ -44,6 +45,29 @@ Echo('answers a peer byte for byte for 1..1460-byte payloads, and a broadcast', 
     assert.is(p.got[sizes.length].msg.toString(), 'to all');
     assert.equal(dev.faults, []);
     assert.ok(dev.lines.some((l) => l === `Received 1460 bytes from 192.168.77.3:${p.port} to 192.168.77.201:2001`));
+  } finally {
+    await dev.kill();
+    await p.close();
+  }
+});
+
+Echo("records that straddle the receive ring's end, header or payload, come back whole", async () => {
+  // the ring's head and tail only move forward: sizes chosen from the board's ring size put one
+  // record's 12-byte header across the end (5 bytes before it), then a later payload
+  const ring = loadBoard('linux').ring, sizes = [1400, 1400, 1400, 1400, 1400];
+  sizes.push(ring - 5 - sizes.length * 1412 - 12, 100, 1400, 1400, 1400, 1400, 1400, 1400);
+  assert.ok(sizes[5] > 0 && sizes[5] <= 1400, `ring ${ring}: a first record of ${sizes[5]} bytes`);
+  const dev = await boardDevice('linux', ECHO, { host: 201, boot: [BIND_REPORTER] });
+  const p = await peer(3);
+  try {
+    await dev.event((e) => e.t === 'bound' && e.port === 2001, 'the echo socket bound');
+    for (const [i, n] of sizes.entries()) {
+      const data = Buffer.from(Array.from({ length: n }, (_, k) => (k * 13 + i * 29 + 128) & 255));
+      await p.send(data, 2001);
+      await p.count(i + 1);
+      assert.ok(p.got[i].msg.equals(data), `bytes of echo ${i + 1} (${n} bytes)`);
+    }
+    assert.equal(dev.faults, []);
   } finally {
     await dev.kill();
     await p.close();

@@ -25,3 +25,8 @@ export var text = function (u8: Uint8Array): string {
   u = E.asUTF8(s);
   return u.length == s.replace(/[\x80-\xbf]/g, '').length ? u : s;
 };
+
+/** A new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
+export var copy = function (u: Uint8Array | string): Uint8Array {
+  return E.toUint8Array(u);
+};

@@ -1,7 +1,7 @@
 // UDP endpoints over Espruino's `dgram` module, shared by every Espruino driver. What
 // Espruino's dgram does (espruino-facts.md): payloads are strings (a Uint8Array would be sent
 // as "1,2,3"), so bytes go out through E.toString and arrive as binary strings (chars 0-255),
-// handed on as bytes through E.toUint8Array (native, so the firmware's ring copies natively); datagrams are cut to 528 bytes unless a socket
+// handed on as they are (the firmware's ring copies a binary string's chars natively); datagrams are cut to 528 bytes unless a socket
 // is created with recvBufferSize (the largest value across sockets wins); bind(port) takes
 // no address (every local address); rinfo is {address, port, size}, with no destination,
 // so every driver reports `to` as null and the firmware uses the interface's unicast address.
@@ -14,7 +14,8 @@ declare function require(name: string): any;
 /** The endpoint half of a NetDriver, and its sockets by handle. */
 export interface Endpoints {
   open(nii: string, port: number, onmsg: OnDatagram): number;
-  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
+  /** The contract's send, from socket `s` instead of handle `h`'s when given. */
+  send(h: number, ip: string, port: number, data: Uint8Array | string, s?: any): number;
   close(h: number): void;
   s: any[];
 }
@@ -27,24 +28,9 @@ export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: st
   var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
   s.on('message', function (msg: string, info: any) {
     var a = from ? from(info.address) : info.address;
-    if (a) onmsg(E.toUint8Array(msg), a, info.port, null);
+    if (a) onmsg(msg, a, info.port, null);
   });
   return s;
-};
-
-/**
- * Send `d` from socket `s` (may be missing): 0, or -1. An ASCII or binary string goes as it is;
- * bytes, and a UTF-8 string (dgram would send one byte per char of it), go as a binary string of
- * their bytes (E.toString gives undefined when it cannot allocate). E.isUTF8 is missing where the
- * firmware has no UTF-8 strings.
- */
-export var sendFrom = function (s: any, ip: string, port: number, d: Uint8Array | string) {
-  d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
-  // dgram must never get undefined (it fails an assertion); a missing socket throws
-  try {
-    if (typeof d == 'string') return s.send(d, port, ip), 0;
-  } catch (e) { }
-  return -1;
 };
 
 /** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
@@ -63,7 +49,18 @@ export var createEndpoints = function (rbs: number, from?: (ip: string) => strin
         return -1;
       }
     },
-    send: function (h, ip, port, data) { return sendFrom(socks[h], ip, port, data); },
+    // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
+    // byte per char of it), go as a binary string of their bytes (E.toString gives undefined when
+    // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings). All in
+    // this one function: on the hot path a call costs as much as the conversion.
+    send: function (h, ip, port, d, s) {
+      d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
+      // dgram must never get undefined (it fails an assertion); a missing socket throws
+      try {
+        if (typeof d == 'string') return (s || socks[h]).send(d, port, ip), 0;
+      } catch (e) { }
+      return -1;
+    },
     close: function (h) {
       var s = socks[h];
       socks[h] = null;

@@ -11,22 +11,18 @@
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
-import { createEndpoints, makeSocket, sendFrom } from './dgram';
+import { createEndpoints, makeSocket } from './dgram';
 import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
 export interface LinuxOptions { ip: string; rbs: number }
 
-/** `f` remembering its last answer. */
-var cached = function (f: (ip: string) => string | null) {
-  var k: string, v: string | null;
-  return function (ip: string) { return ip === k ? v : v = f(k = ip); };
-};
 
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
   // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
-  var to = cached(toLoopback), from = cached(fromLoopback);
+  var toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
+  var from = function (ip: string) { return ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip); };
   var ep = createEndpoints(o.rbs, from), gen = 0, up = false;
   /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
   var rx: OnDatagram[] = [], ub: any[] = [];
@@ -55,9 +51,9 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       return h;
     },
     send: function (h, ip, port, data) {
-      var a = to(ip);
+      var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
       // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      return a ? sendFrom(a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h], a, port, data) : -1;
+      return a ? ep.send(h, a, port, data, a == LOOPBACK_BROADCAST && bs(h)) : -1;
     },
     close: function (h) {
       ep.close(h);

@@ -1,5 +1,6 @@
 // The Platform of an Espruino board: getTime() as the millisecond clock, setTimeout for
-// timers, console.log for the console and the Storage module for persistence.
+// timers, a resolved Promise's then() for what runs next from the event loop, console.log
+// for the console and the Storage module for persistence.
 // BOARD CODE: Espruino-safe syntax only (see README "Board code").
 import type { Platform } from '../contract';
 
@@ -16,6 +17,7 @@ export function createEspruinoPlatform(): Platform {
   return {
     now: function () { return Math.floor(getTime() * 1000); },
     timer: function (ms, cb) { return setTimeout(cb, ms); },
+    later: function (cb) { Promise.resolve().then(cb); },
     // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
     cancel: function (id) { if (id != null) try { clearTimeout(id as any); } catch (e) { } },
     write: console.log,

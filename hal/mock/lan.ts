@@ -119,6 +119,7 @@ export class MockDevice {
     this.platform = {
       now: () => lan.clock.now() + this.skew,
       timer: (ms, cb) => lan.clock.timer(ms, cb),
+      later: (cb) => { lan.clock.timer(0, cb); },
       cancel: (id) => lan.clock.cancel(id),
       write: (line) => { this.console.push(line); if (this.echo) this.echo(line); },
       load: (key) => (key in this.storage ? this.storage[key] : null),

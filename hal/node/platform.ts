@@ -46,6 +46,9 @@ export function createHostPlatform(opts: HostPlatformOptions = {}): Platform {
     timer(ms, cb): HostTimer {
       return ms > 0 ? { t: setTimeout(cb, ms) } : { i: setImmediate(cb) };
     },
+    later(cb) {
+      setImmediate(cb);
+    },
     cancel(id) {
       const h = id as HostTimer | null;
       if (h && 't' in h) clearTimeout(h.t);

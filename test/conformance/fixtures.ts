@@ -33,7 +33,7 @@ export function virtualUntil(clock: VirtualClock, limitMs = 60_000) {
 
 /**
  * until() driven by real events: pulse() re-checks every waiter. Wrap a platform with
- * observe() so each timer callback (every onstate and onreceive runs from one) pulses.
+ * observe() so each timer and later() callback (every onstate and onreceive runs from one) pulses.
  * guardMs only fails a test that would otherwise hang; nothing waits for it to pass.
  */
 export function eventWaiter(guardMs = 10_000) {
@@ -42,7 +42,8 @@ export function eventWaiter(guardMs = 10_000) {
   return {
     pulse,
     observe(p: Platform): Platform {
-      return { ...p, timer: (ms, cb) => p.timer(ms, () => { try { cb(); } finally { pulse(); } }) };
+      const pulsing = (cb: () => void) => () => { try { cb(); } finally { pulse(); } };
+      return { ...p, timer: (ms, cb) => p.timer(ms, pulsing(cb)), later: (cb) => p.later(pulsing(cb)) };
     },
     until(cond: () => boolean, what: string): Promise<void> {
       return new Promise((resolve, reject) => {
