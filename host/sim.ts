@@ -2,7 +2,7 @@
 // on its virtual clock, so a simulated day takes seconds. Prints a timeline (virtual time,
 // device, line) and returns every device's counters. Device arguments: FILE[@HOST][,NAME=VALUE]...
 import { basename, extname } from 'node:path';
-import { Lan, MockDevice } from '../hal/mock/lan';
+import { Lan, MockDevice, type WireRecord } from '../hal/mock/lan';
 import type { BoardSettings } from '../hal/contract';
 import { createRuntime } from '../firmware/runtime';
 import { unframe } from '../firmware/agent';
@@ -11,6 +11,7 @@ import { appSource, guarded, startApp } from './app';
 import { UserError } from './cli-error';
 import { VIRTUAL_LAN } from '../hal/loopback';
 import { CONFIG_KEY } from '../firmware/net';
+import { PcapWriter } from './pcap';
 
 /** The board every simulated device is: eth0 and wl0 (joined with the LAN's credentials), a 4 KiB ring, impOS's rate limit. */
 export const SIM_BOARD: BoardSettings = {
@@ -32,6 +33,8 @@ export interface SimOptions {
   loss?: number; dup?: number; reorder?: number;
   /** PRNG seed for the faults (default 1). */ seed?: number;
   /** Where timeline lines go (default: nowhere). */ print?: (line: string) => void;
+  /** Write every datagram on the wire to this pcap file (host/pcap.ts), times from the virtual clock. */ pcap?: string;
+  /** Called with every datagram on the wire, as it goes on (before loss). */ onwire?: (w: WireRecord) => void;
 }
 
 /** What one device did. */
@@ -47,6 +50,7 @@ export interface SimResult {
   devices: DeviceResult[];
   /** Datagrams put on the wire. */ wire: number;
   /** Virtual ms run. */ ms: number;
+  /** Records written to opts.pcap (every datagram on the wire). */ captured?: number;
 }
 
 function usage(msg: string): never {
@@ -119,33 +123,48 @@ export function runSim(opts: SimOptions): SimResult {
   const width = Math.max(...names.map((n) => n.length));
   const print = opts.print || (() => {});
   const sources = opts.devices.map((s) => appSource(s.file));
-  const booted: { dev: MockDevice; result: DeviceResult; stats: () => Counters }[] = [];
-  opts.devices.forEach((spec, i) => {
-    const dev = lan.device(hosts[i], { name: names[i] });
-    // Persisted Wi-Fi credentials of the simulated network, so an app that names wl0 joins it.
-    dev.storage[CONFIG_KEY] = JSON.stringify({ wificonfig: { ssid: lan.ssid, key: lan.key } });
-    const result: DeviceResult = { name: names[i], ip: dev.ip, file: spec.file, stats: null as any, lines: [], errors: 0, agent: [] };
-    dev.echo = (line) => {
-      if (line.startsWith('ERROR: ')) result.errors++;
-      result.lines.push(line);
-      print(`${clockText(lan.clock.now())}  ${names[i].padEnd(width)}  ${line}`);
+  const pcap = opts.pcap ? new PcapWriter(opts.pcap) : null;
+  if (pcap || opts.onwire) {
+    const onwire = opts.onwire;
+    lan.onwire = (w) => {
+      if (pcap) pcap.write(w.t * 1000, { ...w, broadcast: w.to === lan.broadcast || w.to === '255.255.255.255' });
+      if (onwire) onwire(w);
     };
-    const p = guarded(dev.platform, (l) => dev.platform.write('ERROR: ' + l));
-    const rt = createRuntime(p, { mock: dev.driver }, SIM_BOARD);
-    // The agent link: frames the app sends are decoded and shown, not printed raw.
-    rt.agent.tx = (frameLine: string) => {
-      const msg = unframe(frameLine.slice(1));
-      if (typeof msg == 'number') return dev.platform.write(`ERROR: damaged agent frame (${msg})`);
-      result.agent.push(msg);
-      dev.platform.write(`agent.send(${JSON.stringify(msg[0])}, ${JSON.stringify(msg[1])})`);
-    };
-    startApp(sources[i], spec.file, rt, p, spec.globals);
-    booted.push({ dev, result, stats: () => rt.imp.net.stats() });
-  });
-  const ms = Math.round(opts.duration * 1000);
-  lan.run(ms);
-  for (const b of booted) b.result.stats = b.stats();
-  return { devices: booted.map((b) => b.result), wire: lan.wire.length, ms };
+  }
+  try {
+    const booted: { dev: MockDevice; result: DeviceResult; stats: () => Counters }[] = [];
+    opts.devices.forEach((spec, i) => {
+      const dev = lan.device(hosts[i], { name: names[i] });
+      // Persisted Wi-Fi credentials of the simulated network, so an app that names wl0 joins it.
+      dev.storage[CONFIG_KEY] = JSON.stringify({ wificonfig: { ssid: lan.ssid, key: lan.key } });
+      const result: DeviceResult = { name: names[i], ip: dev.ip, file: spec.file, stats: null as any, lines: [], errors: 0, agent: [] };
+      dev.echo = (line) => {
+        if (line.startsWith('ERROR: ')) result.errors++;
+        result.lines.push(line);
+        print(`${clockText(lan.clock.now())}  ${names[i].padEnd(width)}  ${line}`);
+      };
+      const p = guarded(dev.platform, (l) => dev.platform.write('ERROR: ' + l));
+      const rt = createRuntime(p, { mock: dev.driver }, SIM_BOARD);
+      // The agent link: frames the app sends are decoded and shown, not printed raw.
+      rt.agent.tx = (frameLine: string) => {
+        const msg = unframe(frameLine.slice(1));
+        if (typeof msg == 'number') return dev.platform.write(`ERROR: damaged agent frame (${msg})`);
+        result.agent.push(msg);
+        dev.platform.write(`agent.send(${JSON.stringify(msg[0])}, ${JSON.stringify(msg[1])})`);
+      };
+      startApp(sources[i], spec.file, rt, p, spec.globals);
+      booted.push({ dev, result, stats: () => rt.imp.net.stats() });
+    });
+    const ms = Math.round(opts.duration * 1000);
+    lan.run(ms);
+    for (const b of booted) b.result.stats = b.stats();
+    if (pcap && pcap.failed) throw new UserError(pcap.failed, 'ERR_PCAP');
+    const r: SimResult = { devices: booted.map((b) => b.result), wire: lan.wire.length, ms };
+    if (pcap) r.captured = pcap.count;
+    return r;
+  } finally {
+    if (pcap) pcap.close();
+  }
 }
 
 /** The end-of-run table: one row per device with its counters. */

@@ -28,6 +28,7 @@ export interface LanOptions {
   faults?: Faults;
   /** PRNG seed for faults (default 1). */ seed?: number;
   clock?: VirtualClock;
+  /** Called with every datagram as it goes on the wire (before loss, duplication, delay). */ onwire?: (w: WireRecord) => void;
 }
 
 interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean }
@@ -44,6 +45,8 @@ export class Lan {
   readonly devices: MockDevice[] = [];
   endpoints: Endpoint[] = [];
   random: () => number;
+  /** Observer of the wire (LanOptions.onwire), e.g. a packet capture; null: none. */
+  onwire: ((w: WireRecord) => void) | null;
   constructor(opts: LanOptions = {}) {
     this.clock = opts.clock || new VirtualClock();
     this.subnet = opts.subnet || '192.168.1';
@@ -52,6 +55,7 @@ export class Lan {
     this.key = opts.key ?? 'secret';
     this.faults = opts.faults || {};
     this.random = prng(opts.seed ?? 1);
+    this.onwire = opts.onwire || null;
   }
   /** Add a device whose DHCP address is subnet.host. */
   device(host: number, opts: { name?: string; cable?: boolean; radio?: boolean } = {}): MockDevice {
@@ -70,7 +74,9 @@ export class Lan {
   /** Put a datagram from src's address `from` on the wire and schedule its deliveries. */
   transmit(src: MockDevice, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array) {
     const bytes = new Uint8Array(data);
-    this.wire.push({ t: this.clock.now(), from, fromPort, to, toPort, data: bytes });
+    const rec: WireRecord = { t: this.clock.now(), from, fromPort, to, toPort, data: bytes };
+    this.wire.push(rec);
+    if (this.onwire) this.onwire(rec);
     const bcast = to === this.broadcast || to === '255.255.255.255';
     for (const ep of this.endpoints) {
       if (!ep.open || ep.port !== toPort || ep.dev === src) continue;

@@ -35,6 +35,13 @@ export interface NodeDriverOptions {
    * Its sockets take every local address of a port, so this device's binds share ports (SO_REUSEADDR).
    */
   linuxPeer?: string;
+  /**
+   * Observer of every datagram, e.g. a packet capture (host/pcap.ts): each send the driver
+   * hands to the kernel (received false) and each datagram it passes to the firmware
+   * (received true), with the addresses the app sees; broadcast: sent to a broadcast address,
+   * or received on a broadcast listener. Absent: nothing is done.
+   */
+  tap?: (received: boolean, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, broadcast: boolean) => void;
   /** Real mode: the interface list (default os.networkInterfaces); tests pass a loopback-only one. */
   interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
 }
@@ -105,6 +112,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   const toLo = lastOf(toLoopback), fromLo = lastOf(fromLoopback);
   const eps: Endpoint[] = [];
   const counters: NodeDriverCounters = { sent: 0, refused: 0, failed: 0, received: 0, ignored: 0, faults: 0 };
+  const tap = opts.tap;
 
   function fault(code: string, detail: string, port: number) {
     counters.faults++;
@@ -152,7 +160,9 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const own = shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
       if (!from || own) { counters.ignored++; return; }
       counters.received++;
-      onmsg(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), from, r.port, to);
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      if (tap) tap(true, from, r.port, to, ep.port, data, shared);
+      onmsg(data, from, r.port, to);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (binding) {
@@ -234,6 +244,11 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
         return -1;
       }
       counters.sent++;
+      if (tap) {
+        const info = connected(ep.nii) as IpInfo;
+        tap(false, info.address as string, ep.port, to, port, typeof data == 'string' ? Buffer.from(data, 'utf8') : data,
+          loopback ? dst === LOOPBACK_BROADCAST : to === '255.255.255.255' || to === info.broadcast);
+      }
       return 0;
     },
     close,

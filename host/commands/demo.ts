@@ -2,6 +2,7 @@
 // examples/sensor-hub, each its own runtime and app context, on the loopback LAN with real
 // UDP sockets (virtual 192.168.77.N = 127.77.0.N). Runs about 20 s, prints discovery,
 // readings and a summary (asked of the hub over the agent link), then ends by itself.
+// --pcap FILE writes the four devices' datagrams to one pcap file (host/pcap.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import type { Counters } from '../../firmware/counters';
 import { frame, unframe } from '../../firmware/agent';
 import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
+import { LiveCapture } from '../pcap';
 
 const HUB_APP = fileOf('../../examples/sensor-hub/hub.js');
 const NODE_APP = fileOf('../../examples/sensor-hub/node.js');
@@ -30,6 +32,7 @@ export interface DemoOptions {
   /** The hub's host number on 192.168.77.0/24; the nodes take the next three. */ host: number;
   /** The nodes' port (SENSOR_PORT); the hub uses port + 1. */ port: number;
   /** Where the lines go. */ print: (line: string) => void;
+  /** Where every datagram of the four devices goes, once each (host/pcap.ts); closed at the end. */ capture?: LiveCapture;
 }
 
 /** What the demo saw, for the summary and the tests. */
@@ -39,14 +42,17 @@ export interface DemoResult {
   /** Nodes the hub discovered. */ discovered: string[];
   /** Every device's imp.net.stats(). */ stats: { [name: string]: Counters };
   /** Driver faults (e.g. a port in use). */ faults: string[];
+  /** Datagrams written to opts.pcap. */ captured: number;
+  /** Why writing opts.pcap stopped (e.g. the disk is full), or null. */ captureFailed: string | null;
 }
 
 /** Run the hub and three nodes for opts.seconds; resolves when everything is shut down. */
 function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const t0 = performance.now();
   const stamp = () => `[${((performance.now() - t0) / 1000).toFixed(3).padStart(7)}s]`;
+  const capture = opts.capture;
   const stateDir = mkdtempSync(join(tmpdir(), 'espimp-demo-'));
-  const result: DemoResult = { totals: {}, readings: {}, discovered: [], stats: {}, faults: [] };
+  const result: DemoResult = { totals: {}, readings: {}, discovered: [], stats: {}, faults: [], captured: 0, captureFailed: null };
   const devices = [{ name: 'hub', file: HUB_APP, globals: { HUB_POLL_SECONDS: opts.poll, SENSOR_PORT: opts.port } as { [k: string]: unknown } }];
   for (let i = 1; i <= 3; i++) devices.push({ name: `n${opts.host + i}`, file: NODE_APP, globals: { SENSOR_ID: `n${opts.host + i}`, SENSOR_PORT: opts.port } });
   const running: { name: string; rt: Runtime; shutdown: () => void }[] = [];
@@ -58,7 +64,7 @@ function runDemo(opts: DemoOptions): Promise<DemoResult> {
       opts.print(`${stamp()} ${d.name.padEnd(4)} ${line}`);
     };
     const driver = createNodeDriver({
-      lan: 'loopback', ip: `${VIRTUAL_LAN}.${host}`,
+      lan: 'loopback', ip: `${VIRTUAL_LAN}.${host}`, tap: capture ? capture.tap(`${VIRTUAL_LAN}.${host}`) : undefined,
       onfault: (code, detail) => { result.faults.push(`${d.name}: ${detail}`); write(`ERROR: ${code}: ${detail}`); },
     });
     const t = tracked(createHostPlatform({ stateFile: join(stateDir, `${d.name}.json`), write }));
@@ -73,6 +79,7 @@ function runDemo(opts: DemoOptions): Promise<DemoResult> {
       startApp(appSource(d.file), d.file, rt, p, d.globals);
     } catch (e) {
       for (const r of running) r.shutdown();
+      if (capture) capture.close();
       rmSync(stateDir, { recursive: true, force: true });
       throw e;
     }
@@ -88,6 +95,11 @@ function runDemo(opts: DemoOptions): Promise<DemoResult> {
       for (const r of running) {
         result.stats[r.name] = r.rt.imp.net.stats();
         r.shutdown();
+      }
+      if (capture) {
+        capture.close();
+        result.captured = capture.writer.count;
+        result.captureFailed = capture.writer.failed;
       }
       rmSync(stateDir, { recursive: true, force: true });
       resolve(result);
@@ -129,12 +141,16 @@ export function register(program: Command) {
     .option('--poll <n>', "the hub's poll interval, seconds (HUB_POLL_SECONDS)", number(0.5, 600, false), 4)
     .option('--host <n>', `the hub's host number: ${VIRTUAL_LAN}.N = 127.77.0.N; the nodes take the next three`, number(1, 251, true), 1)
     .option('--port <n>', "the nodes' port (SENSOR_PORT); the hub uses the next one", number(1024, 65534, true), 5005)
+    .option('--pcap <file>', 'write every datagram of the demo\'s LAN to a pcap file (tcpdump -r FILE -n, Wireshark)')
     .action(async (opts) => {
       const print = (line: string) => process.stdout.write(line + '\n');
+      const capture = opts.pcap ? new LiveCapture(opts.pcap) : undefined;
       print(`espimp demo: hub at ${VIRTUAL_LAN}.${opts.host} and 3 sensor nodes on loopback (127.77.0.x), ` +
         `ports ${opts.port}/${opts.port + 1}, polling every ${opts.poll} s, for ${opts.seconds} s`);
-      const r = await runDemo({ seconds: opts.seconds, poll: opts.poll, host: opts.host, port: opts.port, print });
+      const r = await runDemo({ seconds: opts.seconds, poll: opts.poll, host: opts.host, port: opts.port, print, capture });
       for (const line of summary(r)) print(line);
       if (r.faults.length) throw new UserError(`the demo could not use the loopback LAN: ${r.faults[0]}`);
+      if (r.captureFailed) throw new UserError(r.captureFailed, 'ERR_PCAP');
+      if (opts.pcap) print(`capture: ${r.captured} datagrams in ${opts.pcap}`);
     });
 }

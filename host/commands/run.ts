@@ -3,6 +3,7 @@
 // server.log lines go to stdout and server.error lines to stderr, each with a timestamp.
 // Ends after --duration seconds or on SIGINT/SIGTERM (sockets closed, exit 0); a port that
 // another process holds, or any user error, is one line on stderr and exit 1 (bad options: 2).
+// --pcap FILE writes what the device sends and receives to a pcap file (host/pcap.ts).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../../hal/contract';
 import { createNodeDriver } from '../../hal/node/driver';
@@ -14,6 +15,7 @@ import { setMessages } from '../../firmware/errors';
 import { MESSAGES } from '../messages';
 import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
+import { LiveCapture } from '../pcap';
 
 const HELP = `
 The app sees the impOS globals (imp, server, agent, blob). The board is "host": eth0 and
@@ -23,6 +25,10 @@ broadcasts go to 127.255.255.255, and a destination outside the virtual LAN is r
 (send returns 1). Any program can talk to the device: bind to 127.77.0.9 and send to
 127.77.0.2, and the app sees ${VIRTUAL_LAN}.9. With --lan real the device is this PC's
 first non-loopback IPv4 interface; datagrams go out with TTL 1 (they stay on the subnet).
+
+With --pcap FILE, every datagram the device sends (as handed to the kernel) and receives
+is written to FILE as a classic pcap capture, Ethernet/IPv4/UDP with the addresses the app
+sees, on the real clock: tcpdump -r FILE -n.
 
 Example:
   espimp run examples/echo/echo.js --ip ${VIRTUAL_LAN}.2 --duration 60
@@ -51,12 +57,15 @@ export interface RunOptions {
   duration?: number;
   agent?: string;
   state?: string;
+  /** Write every datagram the device sends and receives to this pcap file (host/pcap.ts). */
+  pcap?: string;
 }
 
 /** Run `file` until --duration has passed or a signal comes; rejects with a UserError on failure. */
 export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.lan === 'real' && opts.ip) throw new UserError('--ip applies to --lan loopback only (with --lan real the PC\'s address is used)', 'ERR_USAGE', 2);
   const src = appSource(file);
+  const capture = opts.pcap ? new LiveCapture(opts.pcap) : null;
   setMessages(MESSAGES);
   const base = createHostPlatform({ stateFile: opts.state });
   let stopped = false;
@@ -70,6 +79,8 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const driver = createNodeDriver({
     lan: opts.lan,
     ip: opts.ip,
+    // the capture leaves out what this device receives from itself; with --lan real the driver already does
+    tap: capture ? capture.tap(opts.lan === 'real' ? '' : opts.ip ?? VIRTUAL_LAN + '.2') : undefined,
     onfault: (code, detail, port) => {
       // A port the app asked for cannot be had: fatal. The firmware's ephemeral tries (49152+) move on.
       if ((code === 'ERR_PORT_IN_USE' || code === 'ERR_BIND') && port < EPHEMERAL) stop(new UserError(detail, code));
@@ -90,6 +101,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     fatal = err;
     driver.shutdown();
     timers.stopAll();
+    if (capture) capture.close();
     finish();
   }
   for (const s of signals) process.on(s, onSignal);
@@ -109,6 +121,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   // agent loaded) must not keep the process alive.
   setTimeout(() => process.exit(), 2000).unref();
   if (fatal) throw fatal;
+  if (capture && capture.writer.failed) throw new UserError(capture.writer.failed, 'ERR_PCAP');
 }
 
 export function register(program: Command) {
@@ -120,6 +133,7 @@ export function register(program: Command) {
     .option('--duration <seconds>', 'stop after this many seconds (default: run until interrupted)', parseDuration)
     .option('--agent <module>', 'a JavaScript module that plays the imp\'s agent')
     .option('--state <file>', 'where the device persists its settings (default ~/.espimp/state.json)')
+    .option('--pcap <file>', 'write every datagram the device sends and receives to a pcap file (tcpdump -r, Wireshark)')
     .addHelpText('after', HELP)
     .action((app: string, opts: RunOptions) => runApp(app, opts));
 }

@@ -26,6 +26,11 @@ Devices:
   Every device has eth0 and wl0 (already configured for the simulated Wi-Fi),
   a 4 KiB receive ring and impOS's rate limit (100 packets, 25/s).
 
+Capture (--pcap FILE): every datagram put on the wire, as sent (before --loss, --dup
+and --reorder act on its deliveries), as Ethernet/IPv4/UDP frames with the virtual
+addresses; times are virtual, from 0 (tcpdump -tt: seconds since the start).
+Read it with tcpdump -r FILE -n, or open it in Wireshark.
+
 Example:
   espimp sim examples/sensor-hub/hub.js,HUB_POLL_SECONDS=60 \\
     examples/sensor-hub/node.js,SENSOR_ID=n2 examples/sensor-hub/node.js,SENSOR_ID=n3 \\
@@ -49,16 +54,18 @@ export function register(program: Command) {
       return Number(t);
     }), 1)
     .option('--quiet', 'print only the counters, not the timeline')
+    .option('--pcap <file>', 'write every datagram on the wire to a pcap file (tcpdump -r, Wireshark), virtual time')
     .addHelpText('after', HELP)
     .action((apps: string[], opts) => {
       const devices: DeviceSpec[] = apps.map(parseDevice);
       const out = (line: string) => process.stdout.write(line + '\n');
       const r = runSim({
         devices, duration: opts.duration, loss: opts.loss, dup: opts.dup, reorder: opts.reorder, seed: opts.seed,
-        print: opts.quiet ? undefined : out,
+        print: opts.quiet ? undefined : out, pcap: opts.pcap,
       });
       out(`-- after ${clockText(r.ms)} virtual: ${r.wire} datagrams on the wire` +
         ` (loss ${opts.loss}, dup ${opts.dup}, reorder ${opts.reorder}, seed ${opts.seed})`);
       for (const line of countersTable(r)) out(line);
+      if (opts.pcap) out(`-- capture: ${r.captured} datagrams in ${opts.pcap}`);
     });
 }
