@@ -5,6 +5,9 @@
 // Then `espruino` (bench/espruino.ts: the linux board's bundle on the real interpreter against raw
 // dgram there, its own table, written to espruino.json beside the results): it has fixed sizes, so
 // a run with --count (a tiny run) leaves it out unless --only names it; --rounds applies to it too.
+// Then `startup` (bench/startup.ts: how long `espimp --help` and `espimp check` take to start,
+// compiled and through tsx, against `node -e 0`, median of 10 runs or --rounds, written to
+// startup.json beside the results): like `espruino`, left out of a run with --count unless --only names it.
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +17,7 @@ import { benchSend } from './send';
 import { benchReceive } from './receive';
 import { benchRing } from './ring';
 import { benchEspruino, espruinoTable, writeEspruino } from './espruino';
+import { benchStartup, startupTable, writeStartup } from './startup';
 
 /** The benchmarks with their default operation counts. */
 const BENCHES: { name: string; count: number; run: (o: { count: number; rounds: number; payload: number }) => Promise<BenchResult> }[] = [
@@ -45,8 +49,8 @@ async function main() {
   const rounds = positive(values.rounds, '--rounds', 9, 101);
   const size = positive(values.payload, '--payload', 64, 512);
   const only = values.only ? values.only.split(',') : null;
-  const unknown = (only || []).filter((n) => n !== 'espruino' && !BENCHES.some((b) => b.name === n));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')}, espruino)`);
+  const unknown = (only || []).filter((n) => n !== 'espruino' && n !== 'startup' && !BENCHES.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')}, espruino, startup)`);
   const out = values.out || fileURLToPath(new URL('./results/latest.json', import.meta.url));
   const results: BenchResult[] = [];
   console.log(`node ${process.version}, payload ${size} bytes, sides alternating chunk by chunk, median of ${rounds} rounds after a warm-up, loopback only`);
@@ -70,6 +74,11 @@ async function main() {
       console.log(espruinoTable(e).join('\n'));
       console.log(`wrote ${writeEspruino(e, join(dirname(out), 'espruino.json'))}`);
     }
+  }
+  if (only ? only.includes('startup') : values.count === undefined) {
+    const s = await benchStartup({ runs: positive(values.rounds, '--rounds', 10, 101) });
+    console.log(startupTable(s).join('\n'));
+    console.log(`wrote ${writeStartup(s, join(dirname(out), 'startup.json'))}`);
   }
 }
 

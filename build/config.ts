@@ -247,7 +247,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
       ...(usesExtended(names) ? [] : [extendedStub()]),
       niisPrune(opts.niis),
       typescript({
-        tsconfig: false,
+        tsconfig: join(ROOT, 'build/tsconfig.bundle.json'),
         filterRoot: ROOT,
         include: ['firmware/**/*.ts', 'hal/**/*.ts'],
         exclude: ['hal/node/**', 'hal/mock/**'],

@@ -3,8 +3,9 @@
 // and console.log -> server.log. Exceptions from callbacks are reported, as Espruino
 // reports "Uncaught" errors, and never stop the device.
 import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import vm from 'node:vm';
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
 import { UserError } from './cli-error';
@@ -19,6 +20,8 @@ export function appSource(file: string): string {
     throw new UserError(`cannot read app file ${file}: ${e && e.code || e}`, 'ERR_APP_NOT_FOUND');
   }
   if (!file.endsWith('.ts')) return src;
+  // Loaded here, not at start: the TypeScript compiler alone takes about half a second to load.
+  const ts: typeof TS = createRequire(import.meta.url)('typescript');
   const out = ts.transpileModule(src, {
     fileName: file,
     reportDiagnostics: true,

@@ -1,27 +1,48 @@
-// The espimp command line: every host/commands/*.ts registers one subcommand.
-// Exit codes: 0 success, 1 failure, 2 usage error. User errors print one line, no stack.
+// The espimp command line: every host/commands/*.ts registers one subcommand (listed in COMMANDS).
+// Exit codes: 0 success, 1 failure, 2 usage error. User and usage errors print one line, no stack.
 import { Command, CommanderError } from 'commander';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { UserError } from './cli-error';
+import * as build from './commands/build';
+import * as check from './commands/check';
+import * as consoleCmd from './commands/console';
+import * as demo from './commands/demo';
+import * as flash from './commands/flash';
+import * as run from './commands/run';
+import * as sim from './commands/sim';
 
 export interface CommandModule {
   /** Add the subcommand to `program`; its action may throw UserError. */
   register(program: Command): void;
 }
 
+/** The subcommands, in the order `espimp --help` lists them: one module per host/commands/*.ts. */
+export const COMMANDS: Record<string, CommandModule> = { build, check, console: consoleCmd, demo, flash, run, sim };
+
+/** The version in package.json. */
+export function version(): string {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
+/** Commander's error for `cmd` as one line: `espimp: <what> (espimp <cmd> --help for usage)`. */
+function usageLine(cmd: Command, text: string): string {
+  const what = text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return `espimp: ${what} (${names.join(' ')} --help for usage)\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('espimp')
     .description('The impOS local-networking (UDP) API on Espruino boards and the PC')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const dir = fileURLToPath(new URL('./commands/', import.meta.url));
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) {
-    const mod: CommandModule = await import(new URL(`./commands/${f}`, import.meta.url).href);
-    mod.register(program);
+    .version(version(), '-V, --version', 'print the version and exit');
+  for (const mod of Object.values(COMMANDS)) mod.register(program);
+  for (const c of [program, ...program.commands]) {
+    c.exitOverride().configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(usageLine(c, s)),
+    });
   }
-  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

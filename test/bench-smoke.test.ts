@@ -1,7 +1,7 @@
 // @serial: real sockets on the shared loopback LAN (see test/run.js).
 // The benchmarks at a tiny size (npm test never runs them at full size): the runner ends,
 // writes results JSON of the documented shape, and espimp delivered every datagram.
-// Speed is not checked here: that is what `npm run bench` reports.
+// The start-up bench runs one round. Speed is not checked here: that is what `npm run bench` reports.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -57,6 +57,21 @@ smoke('--only runs the named benchmarks; bad options fail with one line', async 
     assert.match(b.err, re);
     assert.is(b.err.trim().split('\n').length, 1, b.err);
   }
+});
+
+smoke('startup: one round of each command, compiled and through tsx, against node -e 0; the JSON has the documented shape', async () => {
+  const r = await bench('--only', 'startup', '--rounds', '1', '--out', join(dir, 'latest.json'));
+  assert.is(r.code, 0, r.out + r.err);
+  const s = JSON.parse(readFileSync(join(dir, 'startup.json'), 'utf8'));
+  assert.equal([s.node, s.runs], [process.version, 1]);
+  assert.ok(!Number.isNaN(Date.parse(s.measured)));
+  assert.equal(s.commands.map((c: any) => c.command), ['espimp --help', 'espimp check examples/echo/echo.js']);
+  for (const t of [s.baseline, ...s.commands.flatMap((c: any) => [c.compiled, c.tsx])]) {
+    assert.is(t.runsMs.length, 1);
+    assert.ok(t.medianMs > 0 && t.medianMs === t.runsMs[0], JSON.stringify(t));
+  }
+  assert.match(r.out, /^startup \(median ms\) +compiled +tsx +node -e 0$/m);
+  assert.match(r.out, /^espimp --help +\d+ +\d+ +\d+$/m);
 });
 
 smoke.run();

@@ -4,7 +4,6 @@
 // per call; the session owns reconnecting.
 import net from 'node:net';
 import { realpathSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import { UserError } from '../cli-error';
 
 export type PortSpec =
@@ -64,7 +63,9 @@ function deviceOf(path: string): string | null {
   try { return realpathSync(path); } catch { return null; }
 }
 
-function openSerial(path: string, baudRate: number, ev: LinkEvents): Promise<Link> {
+async function openSerial(path: string, baudRate: number, ev: LinkEvents): Promise<Link> {
+  // Loaded on first use, not when espimp starts (serialport and its parsers take ~70 ms to load).
+  const { SerialPort } = await import('serialport');
   return new Promise((resolveOpen, rejectOpen) => {
     const port = new SerialPort({ path, baudRate, autoOpen: false });
     let open = false;
