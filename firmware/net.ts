@@ -89,7 +89,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     /** Call onstate(s) from the event loop, never from inside the caller. */
     _tell(s: number) {
       var t = this;
-      p.later(function () { if (t.cb) t.cb(s); });
+      // a timer, not later(): an app's exception there is reported as any timer's (later() may be a Promise)
+      p.timer(0, function () { if (t.cb) t.cb(s); });
     }
     /** Take the driver down and ignore its late reports; any extended config is gone with it. */
     _release() {
@@ -119,6 +120,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       checkCallback(cb);
       if (bind && !isInt(port, 1024, 65535)) fail('BAD_PORT', port);
       if (bind && ports[port]) fail('PORT_IN_USE', port);
+      // the socket's ring is allocated now: an allocation that fails would stop the interpreter
+      if (p.room && !p.room(board.ring)) fail('NO_MEMORY', board.ring);
       s = new Sock(t, cb);
       if (bind && !s._bind(port)) {
         s.close();

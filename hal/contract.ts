@@ -60,9 +60,17 @@ export interface Platform {
   /**
    * Call `cb` from the event loop once the running code has returned, as soon as the platform
    * can: timer(0), or sooner (Espruino: a resolved Promise's then(), under half of
-   * setTimeout(0)'s turn there). Not cancellable.
+   * setTimeout(0)'s turn there). Not cancellable; `cb` must not throw (on Espruino an
+   * exception there is an "Unhandled promise rejection").
    */
   later(cb: () => void): void;
+  /**
+   * Optional: whether `bytes` more can be allocated and still leave the interpreter a safe
+   * margin (Espruino: an allocation that fails stops the whole program, uncatchable). The
+   * runtime asks before it allocates what the app sizes (a socket's ring) and refuses with
+   * ERR_NO_MEMORY instead. Absent where memory is plentiful (the PC).
+   */
+  room?(bytes: number): boolean;
   /** Cancel a timer from `timer`. */
   cancel(id: unknown): void;
   /** Print one line on the console. */

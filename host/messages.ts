@@ -8,6 +8,7 @@ export const MESSAGES: { [code: string]: string } = {
   ERR_NOT_AVAILABLE: 'the interface is closed, stopped or not powered',
   ERR_BAD_PORT: 'port must be an integer 0-65535 other than 67 and 68 (localPort: 1024-65535)',
   ERR_PORT_IN_USE: 'that local port is already bound by another open socket on this device',
+  ERR_NO_MEMORY: 'not enough free memory for a new socket and its receive ring (given: the ring size in bytes); close a socket first',
   ERR_SOCKET_CLOSED: 'the socket is closed',
   ERR_BAD_ADDRESS: 'address must be a dotted quad of four decimal octets 0-255, no leading zeros; the socket is now closed',
   ERR_NOT_PRIVATE: 'address must be private (10/8, 172.16/12, 192.168/16) or 255.255.255.255; the socket is now closed',
