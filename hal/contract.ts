@@ -44,7 +44,11 @@ export interface NetDriver {
   open(nii: string, port: number, onmsg: OnDatagram): number;
   /**
    * Hand `data` to the stack for ip:port: bytes, or a string to send as its UTF-8 bytes (the driver
-   * encodes it, natively where it can; the runtime has checked it is at most 65,507 bytes). Returns 0 when handed over, <0 on failure.
+   * encodes it, natively where it can; the runtime has checked it is at most 65,507 bytes). Returns 0 when handed over, <0 on failure
+   * (nothing sent; the runtime's send() returns 1). A driver of an emulated LAN (host loopback, mock, Linux port) refuses a
+   * destination outside that LAN's /24 (other than 255.255.255.255) so, and the first time for an endpoint prints (mock,
+   * Linux port) or reports (host: onfault ERR_OUTSIDE_LAN) the hint of hal/loopback.ts `outside()`:
+   * "ERROR: 192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent". A board's real stack sends anywhere.
    */
   send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   /** Close the endpoint and free its port. */

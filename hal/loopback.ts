@@ -30,6 +30,15 @@ export function toLoopback(ip: string): string | null {
   return n ? LOOPBACK_LAN + '.' + n : null;
 }
 
+/**
+ * The hint a driver of an emulated LAN (this one, the simulated one, the Linux port's) prints
+ * after "ERROR: ", once per socket, when it refuses a send to `ip`, outside the LAN `lan`
+ * (its first three octets): "192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent".
+ */
+export var outside = function (ip: string, lan: string): string {
+  return ip + ' is outside the virtual LAN ' + lan + '.0/24: not sent';
+};
+
 /** Virtual-LAN form of a loopback address: 127.77.0.N (N 1-254) -> 192.168.77.N; 127.255.255.255 -> 192.168.77.255; else null. */
 export function fromLoopback(ip: string): string | null {
   if (ip == LOOPBACK_BROADCAST) return VIRTUAL_BROADCAST;

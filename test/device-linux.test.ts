@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
+import dgram, { type Socket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIND_REPORTER, type Device } from '../host/espruino/interpreter';
@@ -91,6 +92,36 @@ Echo('a string goes out as its UTF-8 bytes; a binary string as its bytes; a 65,5
   } finally {
     await dev.kill();
     await p.close();
+  }
+});
+
+Echo('a send outside the loopback LAN (the guide\'s 192.168.0.1): 1, nothing sent, the hint once per socket', async () => {
+  const dev = await boardDevice('linux', EMPTY, { host: 201 });
+  // bound to every local address: whatever loopback address a send outside the LAN could have
+  // been mapped to (127.77.0.1, 127.0.0.1, ...), on this port, it would arrive here
+  const all = await new Promise<Socket>((res, rej) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', rej);
+    s.bind(29997, '0.0.0.0', () => res(s));
+  });
+  const got: string[] = [];
+  all.on('message', (m) => { got.push(String(m)); dev.poke(); });
+  const hint = (ip: string) => `ERROR: ${ip} is outside the virtual LAN 192.168.77.0/24: not sent`;
+  const hints = () => dev.lines.filter((l) => l.includes(' is outside the virtual LAN '));
+  try {
+    await waitConnected(dev);
+    await dev.run('global.A = F.openudp(null); global.B = F.openudp(null, 29996)');
+    assert.equal(await dev.call('[A.send("192.168.0.1", 29997, "x"), A.send("192.168.0.1", 29997, "x"), A.send("10.0.0.1", 29997, "x"),'
+      + ' B.send("172.16.0.1", 29997, "y"), B.send("192.168.0.1", 29997, "y"), A.isopen() && B.isopen()]'), [1, 1, 1, 1, 1, true]);
+    assert.is(await dev.call('A.send("192.168.77.3", 29997, "fence")'), 0);
+    await dev.until(() => got.includes('fence') && hints().length >= 2, 'the fence datagram (to 192.168.77.3) and the hints');
+    assert.equal(got, ['fence'], 'nothing but the fence reached a socket');
+    assert.equal(hints(), [hint('192.168.0.1'), hint('172.16.0.1')]);
+    assert.equal(await dev.call('[A.stats().failed, B.stats().failed]'), [3, 2]);
+    assert.equal(dev.faults, []);
+  } finally {
+    await dev.kill();
+    all.close();
   }
 });
 

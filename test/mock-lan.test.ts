@@ -60,10 +60,27 @@ deliver('unicast reaches only the device with that address, on that port', () =>
   a.driver.send(ha, '192.168.1.3', 5000, text('u'));
   a.driver.send(ha, '192.168.1.2', 5002, text('nobody holds 5002'));
   a.driver.send(ha, '192.168.1.99', 5000, text('no such host'));
-  a.driver.send(ha, '10.1.2.3', 5000, text('off the subnet'));
   lan.run(10);
   assert.equal(log.map((r) => [r.dev, r.data, r.to]), [['dev3', 'u', '192.168.1.3']]);
-  assert.is(lan.wire.length, 4, 'all four went on the wire');
+  assert.is(lan.wire.length, 3, 'all three went on the wire');
+});
+
+deliver('a send outside the subnet is refused (-1), never on the wire; the first of each endpoint prints the hint', () => {
+  const lan = new Lan();
+  const a = up(lan, 1).dev, b = up(lan, 2).dev;
+  const log: Rx[] = [];
+  const h1 = listen(lan, a, 4000, log), h2 = listen(lan, a, 4001, log);
+  listen(lan, b, 5000, log);
+  for (const ip of ['10.1.2.3', '192.168.0.1', '192.168.2.2']) assert.is(a.driver.send(h1, ip, 5000, text('off the subnet')), -1, ip);
+  assert.is(a.driver.send(h2, '172.16.0.1', 5000, text('off the subnet')), -1);
+  assert.is(a.driver.send(h2, '192.168.1.255', 5000, text('fence')), 0, 'the broadcast of the subnet is not outside it');
+  lan.run(10);
+  assert.equal(lan.wire.map((w) => w.to), ['192.168.1.255']);
+  assert.equal(log.map((r) => [r.dev, r.data]), [['dev2', 'fence']]);
+  assert.equal(a.console, [
+    'ERROR: 10.1.2.3 is outside the virtual LAN 192.168.1.0/24: not sent',
+    'ERROR: 172.16.0.1 is outside the virtual LAN 192.168.1.0/24: not sent',
+  ]);
 });
 
 deliver('the driver contract: one endpoint per port per device, close frees it, addr only when connected', () => {

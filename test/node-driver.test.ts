@@ -73,14 +73,14 @@ loop('every socket is bound to a 127.x address', async () => {
   }
 });
 
-loop('a destination outside the virtual LAN is refused (send returns 1) and nothing is sent', async () => {
+loop('a destination outside the virtual LAN is refused (send returns 1) and nothing is sent; onfault says so once per endpoint', async () => {
   const fx = nodeFixture({ hosts: [31], base: 22000 });
   try {
     const f = fx.devices[0].rt.imp.net.open({ interface: 'eth0' });
     await fx.until(() => f.getstate() === 1, 'connected');
     const s = f.openudp(null, 22002);
     const d = fx.drivers[0];
-    for (const ip of ['10.0.0.1', '192.168.1.5', '172.16.0.1', '192.168.77.0']) {
+    for (const ip of ['192.168.77.0', '10.0.0.1', '192.168.1.5', '172.16.0.1']) {
       assert.is(s.send(ip, 9, 'must not leave'), 1, ip);
       assert.ok(s.isopen(), 'a refused send does not close the socket');
     }
@@ -90,6 +90,11 @@ loop('a destination outside the virtual LAN is refused (send returns 1) and noth
     for (const ip of ['127.0.0.1', '8.8.8.8', '192.0.2.2', '192.168.77.999']) assert.is(d.send(0, ip, 9, new Uint8Array(1)), -1, ip);
     assert.is(d.counters.sent, 0);
     assert.is(d.send(0, '192.168.77.32', 0, new Uint8Array(1)), -1, 'port 0');
+    // 192.168.77.0 is in the LAN (no hint); the first send outside it is the only hint of the socket
+    assert.equal(fx.faults(), ['192.168.77.31: ERR_OUTSIDE_LAN 10.0.0.1 is outside the virtual LAN 192.168.77.0/24: not sent']);
+    assert.is(f.openudp(null).send('192.168.0.1', 9, 'x'), 1);
+    assert.is(fx.faults()[1], '192.168.77.31: ERR_OUTSIDE_LAN 192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent', 'another socket: its own hint');
+    assert.is(fx.faults().length, 2);
   } finally {
     fx.close();
   }

@@ -2,7 +2,7 @@
 // `espimp run` as a user meets it: --help, bad input (unknown flag, missing file, an app that
 // throws while loading, a port another process holds, an --ip outside the LAN) as one line
 // and a non-zero exit; timestamped stdout/stderr; --duration and signals end it with exit 0;
-// several espimp processes all hear one broadcast. Hosts 127.77.0.41-49: this file's own.
+// several espimp processes all hear one broadcast; a send outside the LAN. Hosts 127.77.0.41-49: this file's own.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
@@ -201,6 +201,38 @@ running('two espimp processes both hear one broadcast on the same port', async (
     await w.until(() => devs.every((d) => d.code !== undefined), 'both to exit');
   }
   for (const d of devs) assert.is(d.code, 0, d.err);
+});
+
+running('a send outside the loopback LAN (the guide\'s 192.168.0.1): 1, nothing sent, the hint once per socket on stderr', async () => {
+  const app = file('outside.js', [
+    "var f = imp.net.open({ interface: 'eth0' }, function (s) {",
+    '  if (s != imp.net.CONNECTED) return;',
+    '  var a = f.openudp(), b = f.openudp(null, 22156), r = [];',
+    "  r.push(a.send('192.168.0.1', 22155, 'x'), a.send('192.168.0.1', 22155, 'x'), a.send('10.0.0.1', 22155, 'x'));",
+    "  r.push(b.send('172.16.0.1', 22155, 'y'), b.send('192.168.0.1', 22155, 'y'));",
+    "  server.log('codes ' + r.join() + ', then ' + a.send('192.168.77.49', 22155, 'fence'));",
+    '});',
+  ].join('\n'));
+  // bound to every local address: whatever loopback address a send outside the LAN could have
+  // been mapped to (127.77.0.1, 127.0.0.1, ...), on that port, it would arrive here
+  const all = dgram.createSocket('udp4');
+  const got: string[] = [];
+  all.on('message', (m) => { got.push(String(m)); w.pulse(); });
+  await new Promise<void>((res) => all.bind(22155, '0.0.0.0', res));
+  const r = espimp(app, '--ip', '192.168.77.47', ...state('outside'));
+  try {
+    await w.until(() => (got.includes('fence') && r.out.includes('codes')) || r.code !== undefined, 'the fence datagram (to 192.168.77.49) and the codes');
+    assert.match(r.out, /\] codes 1,1,1,1,1, then 0\n/, r.out + r.err);
+    r.child.kill('SIGTERM');
+    await w.until(() => r.code !== undefined, 'exit');
+    assert.is(r.code, 0, r.err);
+    assert.equal(got, ['fence'], 'nothing but the fence reached a socket');
+    const hint = (ip: string) => `ERROR: ${ip} is outside the virtual LAN 192.168.77.0/24: not sent`;
+    assert.equal(r.err.trim().split('\n').map((l) => l.replace(STAMP, '')), [hint('192.168.0.1'), hint('172.16.0.1')]);
+  } finally {
+    all.close();
+    if (r.code === undefined) r.child.kill('SIGKILL');
+  }
 });
 
 running('--agent: the agent module plays the imp agent of the app', async () => {

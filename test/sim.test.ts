@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDevice, parseProbability, runSim, clockText, countersTable, DeviceSpec } from '../host/sim';
+import type { WireRecord } from '../hal/mock/lan';
 import { node } from './cli';
 
 const HUB = 'examples/sensor-hub/hub.js';
@@ -145,6 +146,39 @@ engine('devices get @HOST addresses first, the rest the lowest free ones; wl0 jo
   });
   assert.equal(r.devices.map((d) => d.lines), [['wifi 192.168.77.2 a'], ['wifi 192.168.77.1 b'], ['wifi 192.168.77.3 c']]);
   assert.equal(r.devices.map((d) => d.name), ['wifi@2', 'wifi@1', 'wifi@3']);
+});
+
+engine('one file given twice: every device has its own name, FILE@HOST, in the results, the timeline and the table', () => {
+  // the README's example: hub.js node.js node.js (both nodes keep SENSOR_ID's default, "node")
+  const lines: string[] = [];
+  const r = runSim({ devices: [HUB, NODE, NODE].map((file) => ({ file, globals: {} })), duration: 5, print: (l) => lines.push(l) });
+  const names = r.devices.map((d) => d.name);
+  assert.equal(names, ['hub@1', 'node@2', 'node@3']);
+  assert.is(new Set(names).size, names.length);
+  assert.ok(lines.some((l) => /^00:00:00\.060  node@2  Sensor node listening at 192\.168\.77\.2:5005$/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^00:00:00\.060  node@3  Sensor node listening at 192\.168\.77\.3:5005$/.test(l)), lines.join('\n'));
+  assert.equal(countersTable(r).slice(1).map((row) => row.split(/ +/)[0]), names);
+});
+
+engine('a send outside the LAN (the guide\'s 192.168.0.1): 1, nothing on the wire, the hint once per socket', () => {
+  const out = app('outside.js', `var f = imp.net.open({interface: 'eth0'}, function (s) {
+    if (s != imp.net.CONNECTED) return;
+    var a = f.openudp(), b = f.openudp(null, 4001), r = [];
+    r.push(a.send('192.168.0.1', 1234, 'x'), a.send('192.168.0.1', 1234, 'x'), a.send('10.0.0.1', 1234, 'x'));
+    r.push(b.send('172.16.0.1', 1234, 'y'), b.send('192.168.0.1', 1234, 'y'));
+    server.log('codes ' + r.join() + ', then ' + a.send('192.168.77.2', 1234, 'fence'));
+  });`);
+  const wire: WireRecord[] = [];
+  const lines: string[] = [];
+  const r = runSim({ devices: [{ file: out, globals: {} }], duration: 1, onwire: (w) => wire.push(w), print: (l) => lines.push(l) });
+  const hint = (ip: string) => `ERROR: ${ip} is outside the virtual LAN 192.168.77.0/24: not sent`;
+  const d = r.devices[0];
+  assert.equal(d.lines, [hint('192.168.0.1'), hint('172.16.0.1'), 'codes 1,1,1,1,1, then 0']);
+  assert.equal(wire.map((w) => w.to), ['192.168.77.2'], 'only the fence on the wire');
+  assert.is(r.wire, 1);
+  assert.equal([d.stats.failed, d.stats.sent, d.errors], [5, 1, 2]);
+  assert.equal(lines.filter((l) => l.includes('is outside')), [
+    `00:00:00.060  outside@1  ${hint('192.168.0.1')}`, `00:00:00.060  outside@1  ${hint('172.16.0.1')}`]);
 });
 
 engine('an app that throws in a callback is reported and keeps running; the rate limit shows as refused', () => {

@@ -98,10 +98,15 @@ addr('a well-formed public/special address throws ERR_NOT_PRIVATE and closes the
 });
 
 addr('every private range edge and the limited broadcast are accepted', () => {
-  const { lan, s } = ready();
+  // a driver that hands on whatever it is given, as a board's stack does (it routes off-subnet
+  // destinations through the gateway); the simulated LAN refuses those outside it (codes suite)
+  const lan = new Lan(), to: string[] = [];
+  const b = boot(lan, 2, {}, { patch: { send: (_h, ip) => (to.push(ip), 0) } });
+  const s = connect(lan, b).f.openudp(null);
   const ok = ['10.0.0.0', '10.255.255.255', '172.16.0.0', '172.31.255.255', '192.168.0.0', '192.168.255.255', '255.255.255.255'];
   for (const a of ok) assert.is(s.send(a, 2000, 'x'), 0, a);
-  assert.equal(lan.wire.map((w) => w.to), ok, 'addresses reach the driver unchanged');
+  assert.equal(to, ok, 'addresses reach the driver unchanged');
+  assert.ok(s.isopen());
 });
 
 addr('port, data and not-connected failures leave the socket open', () => {
@@ -250,6 +255,22 @@ codes('a driver whose send fails: 1, never a throw, counted as failed', () => {
   assert.is(s.stats().failed, 2);
   assert.is(s.stats().sent, 0);
   assert.is(rt.imp.net.stats().failed, 2);
+});
+
+codes('a private address outside the simulated LAN: 1, nothing on the wire, the hint once per socket', () => {
+  const { lan, b, f, s } = ready(2000);
+  const t = f.openudp(null);
+  const hint = (ip: string) => `ERROR: ${ip} is outside the virtual LAN 192.168.1.0/24: not sent`;
+  for (const ip of ['192.168.0.1', '192.168.0.1', '10.0.0.1', '172.31.0.9']) assert.is(s.send(ip, 1234, 'x'), b.rt.SEND_ERROR_NOT_CONNECTED, ip);
+  assert.is(t.send('10.0.0.1', 1234, 'y'), 1);
+  assert.is(t.send('192.168.0.1', 1234, 'y'), 1);
+  assert.ok(s.isopen() && t.isopen(), 'the sockets stay open');
+  assert.is(s.send(THERE, 1234, 'fence'), 0, 'the LAN itself still works');
+  lan.run(10);
+  assert.equal(lan.wire.map((w) => w.to), [THERE]);
+  assert.equal(b.dev.console, [hint('192.168.0.1'), hint('10.0.0.1')]);
+  assert.is(s.stats().failed, 4);
+  assert.is(t.stats().failed, 2);
 });
 
 codes('datagrams over the 1460-byte MTU are sent and counted as oversize', () => {

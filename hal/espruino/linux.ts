@@ -1,18 +1,19 @@
 // Espruino's Linux port: dgram on the host's own sockets (there is no Wifi or Ethernet
 // module), serving eth0 on the loopback LAN chosen at build time (--lan loopback --ip
 // 192.168.77.N). Addresses map exactly as the host driver maps them (hal/loopback.ts): a
-// destination outside the virtual LAN is refused (send returns -1, nothing is sent), and a
-// datagram from outside it is dropped. Espruino's bind() has no address, so the device
-// listens on every local address: two Linux-port devices on one machine cannot hold the
-// same port. A broadcast goes out from an unbound socket (bound Espruino sockets have no
-// SO_BROADCAST), so it leaves from an ephemeral port; replies to it still reach the socket.
+// destination outside the virtual LAN is refused (send returns -1, nothing is sent; the first
+// such send of a socket prints the hint of hal/loopback.ts), and a datagram from outside it
+// is dropped. Espruino's bind() has no address, so the device listens on every local
+// address: two Linux-port devices on one machine cannot hold the same port. A broadcast
+// goes out from an unbound socket (bound Espruino sockets have no SO_BROADCAST), so it
+// leaves from an ephemeral port; replies to it still reach the socket.
 // The link is always up with the build-time address: reports 4 then 1 (the runtime derives the
 // broadcast, 192.168.77.255, from address/netmask). `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
 import { createEndpoints, makeSocket } from './dgram';
-import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
+import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
 export interface LinuxOptions { ip: string; rbs: number }
@@ -27,7 +28,9 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
   /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
   var rx: OnDatagram[] = [], ub: any[] = [];
   var bs = function (h: number) { return ub[h] || (ub[h] = makeSocket(o.rbs, rx[h], from)); };
-  return {
+  /** Per handle: the outside-the-LAN hint was printed. */
+  var told: any[] = [];
+  var d: NetDriver & { _out(h: number, ip: string): number } = {
     up: function (nii, cfg, report: (l: Link) => void) {
       var g = ++gen;
       setTimeout(function () {
@@ -53,12 +56,25 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     send: function (h, ip, port, data) {
       var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
       // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      return a ? ep.send(h, a, port, data, a == LOOPBACK_BROADCAST && bs(h)) : -1;
+      return a ? ep.send(h, a, port, data, a == LOOPBACK_BROADCAST && bs(h)) : d._out(h, ip);
     },
     close: function (h) {
       ep.close(h);
       if (ub[h]) bs(h).close();
-      ub[h] = null;
+      ub[h] = told[h] = null;
+    },
+    /**
+     * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
+     * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
+     * whole text a board lexes at every call.
+     */
+    _out: function (h, ip) {
+      if (!told[h] && ip.indexOf(VIRTUAL_LAN + '.')) {
+        told[h] = 1;
+        console.log('ERROR: ' + outside(ip, VIRTUAL_LAN));
+      }
+      return -1;
     },
   };
+  return d;
 }

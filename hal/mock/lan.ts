@@ -4,10 +4,14 @@
 // Behaves as the boards' stacks do (espruino-facts.md): sends to a port nobody holds vanish
 // silently; a broadcast reaches every other connected device holding the port, with
 // toAddress = the address it was sent to; the sender does not hear its own broadcast.
+// The LAN has no router: a send to an address outside its /24 that is not 255.255.255.255 is
+// refused (driver send -1, so udpsocket.send returns 1; nothing on the wire), and the first
+// such send of an endpoint prints the hint of hal/loopback.ts on that device's console.
 import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
 import { utf8 } from '../../firmware/codec';
+import { outside } from '../loopback';
 
 /** One datagram as it went on the wire. */
 export interface WireRecord {
@@ -31,7 +35,7 @@ export interface LanOptions {
   /** Called with every datagram as it goes on the wire (before loss, duplication, delay). */ onwire?: (w: WireRecord) => void;
 }
 
-interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean }
+interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean }
 
 export class Lan {
   readonly clock: VirtualClock;
@@ -214,6 +218,11 @@ export class MockDevice {
       send: (h, ip, port, data) => {
         const ep = eps[h];
         if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
+        if (ip !== '255.255.255.255' && !ip.startsWith(lan.subnet + '.')) {
+          if (!ep.told) this.platform.write('ERROR: ' + outside(ip, lan.subnet));
+          ep.told = true;
+          return -1;
+        }
         lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data);
         return 0;
       },

@@ -16,7 +16,7 @@ import dgram from 'node:dgram';
 import os from 'node:os';
 import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
 import { quad, broadcastOf } from '../../firmware/address';
-import { toLoopback, fromLoopback, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
+import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 export interface NodeDriverOptions {
   /** 'loopback': the virtual LAN on 127.77.0.0/24; 'real': the PC's network. */
@@ -25,7 +25,9 @@ export interface NodeDriverOptions {
   ip?: string;
   /**
    * Failures the caller should hear of: ERR_PORT_IN_USE / ERR_BIND (a bind failed: called from
-   * inside open(), which then returns -1), ERR_SEND (the kernel rejected a send), ERR_SOCKET.
+   * inside open(), which then returns -1), ERR_SEND (the kernel rejected a send), ERR_SOCKET,
+   * ERR_OUTSIDE_LAN (loopback mode: the first send of an endpoint to an address outside
+   * 192.168.77.0/24, refused; detail: "192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent").
    * `port`: the local port concerned.
    */
   onfault?: (code: string, detail: string, port: number) => void;
@@ -68,7 +70,7 @@ export type NodeDriver = NetDriver & {
 interface LinkState { link: Link; info: IpInfo | null }
 
 /** One UDP endpoint: the unicast socket first, then the broadcast listeners. */
-interface Endpoint { nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean }
+interface Endpoint { nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean; told?: boolean }
 
 /** A dgram lookup that answers at once: every address given to bind is a dotted quad already. */
 function literal(address: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) {
@@ -241,6 +243,11 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const dst = loopback ? toLo(to) : quad(to) ? to : null;
       if (!ep || !ep.open || !connected(ep.nii) || !dst || !isPort(port) || transmit(ep, dst, port, data) < 0) {
         counters.refused++;
+        // a destination outside the virtual LAN (not merely 192.168.77.0): said once per endpoint (one a socket)
+        if (loopback && !dst && ep && ep.open && !ep.told && !String(to).startsWith(VIRTUAL_LAN + '.')) {
+          ep.told = true;
+          fault('ERR_OUTSIDE_LAN', outside(to, VIRTUAL_LAN), ep.port);
+        }
         return -1;
       }
       counters.sent++;

@@ -22,7 +22,8 @@ The app sees the impOS globals (imp, server, agent, blob). The board is "host": 
 wl0 are both this PC. With --lan loopback (the default) the device is --ip on the virtual
 LAN ${VIRTUAL_LAN}.0/24, which lives on 127.77.0.0/24 of this machine: host N is 127.77.0.N,
 broadcasts go to 127.255.255.255, and a destination outside the virtual LAN is refused
-(send returns 1). Any program can talk to the device: bind to 127.77.0.9 and send to
+(send returns 1; the first such send of a socket prints "ERROR: 192.168.0.1 is outside
+the virtual LAN 192.168.77.0/24: not sent"). Any program can talk to the device: bind to 127.77.0.9 and send to
 127.77.0.2, and the app sees ${VIRTUAL_LAN}.9. With --lan real the device is this PC's
 first non-loopback IPv4 interface; datagrams go out with TTL 1 (they stay on the subnet).
 
