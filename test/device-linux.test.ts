@@ -45,7 +45,9 @@ Echo('answers a peer byte for byte for 1..1460-byte payloads, and a broadcast', 
     await p.count(sizes.length + 1);
     assert.is(p.got[sizes.length].msg.toString(), 'to all');
     assert.equal(dev.faults, []);
-    assert.ok(dev.lines.some((l) => l === `Received 1460 bytes from 192.168.77.3:${p.port} to 192.168.77.201:2001`));
+    // the console line and the echo come over different pipes: wait for the line
+    const line = `Received 1460 bytes from 192.168.77.3:${p.port} to 192.168.77.201:2001`;
+    await dev.until(() => dev.lines.includes(line), line);
   } finally {
     await dev.kill();
     await p.close();
