@@ -10,7 +10,8 @@ import { quad, isPrivate, broadcastOf } from './address';
 import { Bucket } from './bucket';
 import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
-import { stateOf, isDown } from './states';
+import { stateOf, isDown, CONNECTED } from './states';
+import * as Link from '../hal/link';
 import { STATES } from './constants';
 import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
@@ -67,9 +68,9 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _start(cfg: LinkConfig, ext: boolean) {
       var t = this, g = ++t._gen;
       t._ext = ext;
-      t._set(0);
+      t._set(Link.STARTING);
       if ((t.nii == 'wl0' && !(cfg.wificonfig || {} as any).ssid) ||
-        t._drv.up(t.nii, cfg, function (link) { if (g == t._gen) t._set(link); }) < 0) t._set(7);
+        t._drv.up(t.nii, cfg, function (link) { if (g == t._gen) t._set(link); }) < 0) t._set(Link.UNHAPPY);
     }
     /** The interface's address as _addr() last read it (unset: read it again). */
     _ip!: string | null;
@@ -136,7 +137,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       while (t._socks.length) t._socks[0].close();
       if (t._state >= 0) {
         t._release();
-        t._set(-1);
+        t._set(Link.IDLE);
       }
     }
   }
@@ -183,7 +184,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, d = data;
       if (!address || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
-      return t.f._state != 1 ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
+      return t.f._state != CONNECTED ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
         : t.h < 0 && !t._bindEph() || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }

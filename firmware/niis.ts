@@ -12,7 +12,7 @@ export var TYPES: { [nii: string]: string } = { wl0: 'wifi', eth0: 'ethernet', c
  */
 export var HAS_CELL = true;
 
-/** Per NII, the impOS states of link reports 2..8 (hal/contract.ts). */
+/** Per NII, the impOS states of link reports SCANNING..NO_LINK (2..8, hal/link.ts). */
 export var BY_NII: { [nii: string]: number[] } = {
   wl0: [100, 101, 103, 104, 105, 106, 105],
   eth0: [0, 0, 200, 201, 202, 203, 204],

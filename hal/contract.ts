@@ -3,10 +3,10 @@
 // queueing, state mapping) lives in firmware/. Types only: nothing here reaches a bundle.
 
 /**
- * Link states a driver reports. The runtime maps them to impOS constants by the kind
- * of interface (Wi-Fi 10x, Ethernet 20x, cellular 30x); see firmware/states.ts.
- *   -1 idle   0 starting   1 connected   2 scanning   3 joining   4 link up
- *    5 getting an address (DHCP)   6 stopped   7 unhappy (failed)   8 no link (cable out)
+ * A link state a driver reports, one of hal/link.ts's names (IDLE -1, STARTING 0, CONNECTED 1,
+ * SCANNING 2, JOINING 3, LINK_UP 4, DHCP 5, STOPPED 6, UNHAPPY 7, NO_LINK 8). The runtime maps
+ * them to impOS constants by the kind of interface (Wi-Fi 10x, Ethernet 20x, cellular 30x);
+ * see firmware/states.ts.
  */
 export type Link = number;
 

@@ -7,12 +7,13 @@
 // address: two Linux-port devices on one machine cannot hold the same port. A broadcast
 // goes out from an unbound socket (bound Espruino sockets have no SO_BROADCAST), so it
 // leaves from an ephemeral port; replies to it still reach the socket.
-// The link is always up with the build-time address: reports 4 then 1 (the runtime derives the
+// The link is always up with the build-time address: reports LINK_UP then CONNECTED (the runtime derives the
 // broadcast, 192.168.77.255, from address/netmask). `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
 import { createEndpoints, makeSocket } from './dgram';
+import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
@@ -36,8 +37,8 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       setTimeout(function () {
         if (g != gen) return;
         up = true;
-        report(4);
-        report(1);
+        report(L.LINK_UP);
+        report(L.CONNECTED);
       }, 0);
       return 0;
     },

@@ -15,6 +15,7 @@
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
 import { createEndpoints } from './dgram';
+import * as L from '../link';
 
 declare function require(name: string): any;
 
@@ -24,8 +25,8 @@ export interface WifiOptions { rbs: number; st: boolean }
 /** The Wi-Fi driver (one NII, wl0). */
 export function createWifiDriver(o: WifiOptions): NetDriver {
   var W = require('Wifi'), ep = createEndpoints(o.rbs);
-  // after down() link is -1, so neither event handler reports, and addr() gives null
-  var report: (l: Link) => void, link = -1, gen = 0, ip: IpInfo;
+  // after down() link is IDLE, so neither event handler reports, and addr() gives null
+  var report: (l: Link) => void, link = L.IDLE, gen = 0, ip: IpInfo;
   var tell = function (l: Link) {
     link = l;
     report(l);
@@ -37,37 +38,37 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
       if (g != gen) return;
       if (i && i.ip && i.ip != '0.0.0.0') {
         ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
-        return tell(1);
+        return tell(L.CONNECTED);
       }
-      if (n! > 20) return tell(7);
+      if (n! > 20) return tell(L.UNHAPPY);
       setTimeout(function () { if (g == gen) address(g, (n! | 0) + 1); }, 500);
     });
   };
   /** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
   var join = function (g: number, cfg: LinkConfig) {
     var c = cfg.wificonfig!, s = o.st && cfg.staticconfig;
-    tell(3);
+    tell(L.JOINING);
     W.connect(c.ssid, { password: c.key }, function (err: any) {
       if (g != gen) return;
-      if (err) return tell(7);
+      if (err) return tell(L.UNHAPPY);
       if (!s) {
-        tell(5);
+        tell(L.DHCP);
         return address(g);
       }
-      if (!W.setIP) return tell(7);
+      if (!W.setIP) return tell(L.UNHAPPY);
       W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
         // an error, or ESP8266's {success: false}; ESP8266 reports success as {success: true}
-        if (g == gen) e && !e.success ? tell(7) : address(g);
+        if (g == gen) e && !e.success ? tell(L.UNHAPPY) : address(g);
       });
     });
   };
   // a loss (or a failed join), then the stack's own rejoin
   W.on('disconnected', function () {
-    if (link == 1 || link == 3) tell(link == 1 ? 6 : 7);
+    if (link == L.CONNECTED || link == L.JOINING) tell(link == L.CONNECTED ? L.STOPPED : L.UNHAPPY);
   });
   W.on('connected', function () {
-    if (link != 6 && link != 7) return;
-    tell(5);
+    if (link != L.STOPPED && link != L.UNHAPPY) return;
+    tell(L.DHCP);
     address(gen);
   });
   return {
@@ -79,10 +80,10 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
     },
     down: function () {
       gen++;
-      link = -1;
+      link = L.IDLE;
       W.disconnect();
     },
-    addr: function () { return link == 1 ? ip : null; },
+    addr: function () { return link == L.CONNECTED ? ip : null; },
     open: ep.open,
     send: ep.send,
     close: ep.close,

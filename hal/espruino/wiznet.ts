@@ -13,6 +13,7 @@
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
 import { createEndpoints } from './dgram';
+import * as L from '../link';
 
 declare function require(name: string): any;
 
@@ -21,7 +22,7 @@ export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: a
 
 /** The WIZnet driver (one NII, eth0). */
 export function createWiznetDriver(o: WiznetOptions): NetDriver {
-  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = -1, ip: IpInfo | null = null;
+  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = L.IDLE, ip: IpInfo | null = null;
   var report: ((l: Link) => void) | null = null;
   o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
   /** Record and report link `l`: only ever called inside a live generation, so after up() set `report`. */
@@ -39,27 +40,28 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     var r = o.spi.send([0, 46, 0, 0], o.cs);
     return r && r.length == 4 ? r[3] & 1 : -1;
   };
-  /** Every `poll` ms while generation g lasts: follow the cable; bring the link up when it is in and the link is new (0) or was lost (8). */
+  /** Every `poll` ms while generation g lasts: follow the cable; bring the link up when it is in and the link is new (STARTING) or was lost (NO_LINK). */
   var watch = function (g: number) {
     if (g != gen) return;
     var l = phy();
-    if (l == 0 && link != 8) tell(8);
-    else if (l != 0 && link % 8 == 0) start(g);
+    if (l == 0 && link != L.NO_LINK) tell(L.NO_LINK);
+    // STARTING and NO_LINK are the reports that are multiples of NO_LINK
+    else if (l != 0 && link % L.NO_LINK == L.STARTING) start(g);
     setTimeout(function () { watch(g); }, o.poll);
   };
   /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
   var start = function (g: number) {
-    if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(7);
-    tell(4);
+    if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(L.UNHAPPY);
+    tell(L.LINK_UP);
     var s = o.st && cfg.staticconfig;
-    if (!s) tell(5);
+    if (!s) tell(L.DHCP);
     setTimeout(function () {
       if (g != gen) return;
       var ok = s ? eth.setIP({ ip: s.ip, subnet: s.netmask, gateway: s.gateway }) : eth.setIP();
       var i = ok && eth.getIP();
-      if (!i || !i.ip || i.ip == '0.0.0.0') return tell(7);
+      if (!i || !i.ip || i.ip == '0.0.0.0') return tell(L.UNHAPPY);
       ip = { address: i.ip, netmask: i.subnet, gateway: i.gateway };
-      tell(1);
+      tell(L.CONNECTED);
     }, 0);
   };
   return {
@@ -67,16 +69,16 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
       var g = ++gen;
       cfg = c;
       report = r;
-      link = 0;
+      link = L.STARTING;
       setTimeout(function () { watch(g); }, 0);
       return 0;
     },
     down: function () {
       gen++;
-      link = -1;
+      link = L.IDLE;
     },
     // ip is set just before every report of 1, so a stale ip is never given out
-    addr: function () { return link == 1 ? ip : null; },
+    addr: function () { return link == L.CONNECTED ? ip : null; },
     open: ep.open,
     send: ep.send,
     close: ep.close,

@@ -8,6 +8,7 @@
 // refused (driver send -1, so udpsocket.send returns 1; nothing on the wire), and the first
 // such send of an endpoint prints the hint of hal/loopback.ts on that device's console.
 import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
+import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
 import { utf8 } from '../../firmware/codec';
@@ -137,11 +138,11 @@ export class MockDevice {
     };
   }
   connected(nii: string): boolean {
-    return this.links[nii]?.link === 1;
+    return this.links[nii]?.link === L.CONNECTED;
   }
   ipOf(nii: string): string | null {
     const l = this.links[nii];
-    return l && l.link === 1 ? l.ip : null;
+    return l && l.link === L.CONNECTED ? l.ip : null;
   }
   /** Whether the medium of nii is there: the cable (eth0), the radio in range (wl0). */
   private medium(nii: string): boolean {
@@ -154,7 +155,7 @@ export class MockDevice {
       const l = this.links[nii];
       if (!this.medium(nii) && l.report) {
         l.gen++;
-        this.step(nii, nii === 'eth0' ? 8 : 6, 0);
+        this.step(nii, nii === 'eth0' ? L.NO_LINK : L.STOPPED, 0);
       }
     }
   }
@@ -179,15 +180,15 @@ export class MockDevice {
     const l = this.links[nii];
     const wifi = nii === 'wl0';
     l.gen++;
-    if (!this.medium(nii)) return this.step(nii, wifi ? 7 : 8, 10);
+    if (!this.medium(nii)) return this.step(nii, wifi ? L.UNHAPPY : L.NO_LINK, 10);
     if (wifi) {
       const c = l.cfg.wificonfig;
-      this.step(nii, 3, 10);
-      if (!c || c.ssid !== this.lan.ssid || (c.key ?? '') !== this.lan.key) return this.step(nii, 7, 60);
-    } else if (nii === 'eth0') this.step(nii, 4, 10);
-    else this.step(nii, 2, 10);
-    if (!l.cfg.staticconfig) this.step(nii, 5, 40);
-    this.step(nii, 1, 60);
+      this.step(nii, L.JOINING, 10);
+      if (!c || c.ssid !== this.lan.ssid || (c.key ?? '') !== this.lan.key) return this.step(nii, L.UNHAPPY, 60);
+    } else if (nii === 'eth0') this.step(nii, L.LINK_UP, 10);
+    else this.step(nii, L.SCANNING, 10);
+    if (!l.cfg.staticconfig) this.step(nii, L.DHCP, 40);
+    this.step(nii, L.CONNECTED, 60);
   }
   private makeDriver(): NetDriver {
     const eps: Endpoint[] = [];
@@ -195,7 +196,7 @@ export class MockDevice {
     return {
       up: (nii, cfg, report) => {
         const ip = cfg.staticconfig?.ip || this.ip;
-        this.links[nii] = { link: 0, report, cfg, ip, gen: 0 };
+        this.links[nii] = { link: L.STARTING, report, cfg, ip, gen: 0 };
         this.attempt(nii);
         return 0;
       },
@@ -204,7 +205,7 @@ export class MockDevice {
       },
       addr: (nii): IpInfo | null => {
         const l = this.links[nii];
-        if (!l || l.link !== 1) return null;
+        if (!l || l.link !== L.CONNECTED) return null;
         const s = l.cfg.staticconfig;
         return { address: l.ip, netmask: s?.netmask || lan.netmask, gateway: s?.gateway || `${lan.subnet}.1` };
       },

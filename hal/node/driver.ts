@@ -15,6 +15,7 @@
 import dgram from 'node:dgram';
 import os from 'node:os';
 import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
+import * as L from '../link';
 import { quad, broadcastOf } from '../../firmware/address';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
@@ -135,7 +136,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
 
   function connected(nii: string): IpInfo | null {
     const l = links[nii];
-    return l && l.link === 1 ? l.info : null;
+    return l && l.link === L.CONNECTED ? l.info : null;
   }
 
   /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
@@ -201,9 +202,9 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   return {
     counters,
     up(nii, cfg, report) {
-      const l: LinkState = { link: 0, info: facts(cfg) };
+      const l: LinkState = { link: L.STARTING, info: facts(cfg) };
       links[nii] = l;
-      const steps = !l.info ? [7] : [nii === 'wl0' ? 3 : 4].concat(cfg.staticconfig ? [] : [5], [1]);
+      const steps = !l.info ? [L.UNHAPPY] : [nii === 'wl0' ? L.JOINING : L.LINK_UP].concat(cfg.staticconfig ? [] : [L.DHCP], [L.CONNECTED]);
       const next = () => {
         const s = steps.shift();
         if (links[nii] !== l || s === undefined) return;
