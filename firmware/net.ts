@@ -289,7 +289,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       active = nii as string;
       f = ifaces[active] || (ifaces[active] = new Iface(active));
       f.cb = onstate;
-      if (isDown(f.nii, f._state)) f._start(cfg || s, !!cfg);
+      // extended config restarts a link that is up (boot brought it up with the persisted one)
+      if (cfg || isDown(f.nii, f._state)) f._start(cfg || s, !!cfg);
       else f._tell(f._state);
       return f;
     },

@@ -1,6 +1,7 @@
 // espimp sim, the engine: several apps as devices of the simulated LAN (hal/mock/lan.ts)
 // on its virtual clock, so a simulated day takes seconds. Prints a timeline (virtual time,
 // device, line) and returns every device's counters. Device arguments: FILE[@HOST][,NAME=VALUE]...
+import { bootNet, BOOT_LIMIT_MS } from './boot';
 import { basename, extname } from 'node:path';
 import { Lan, MockDevice, type WireRecord } from '../hal/mock/lan';
 import type { BoardSettings } from '../hal/contract';
@@ -132,7 +133,8 @@ export function runSim(opts: SimOptions): SimResult {
     };
   }
   try {
-    const booted: { dev: MockDevice; result: DeviceResult; stats: () => Counters }[] = [];
+    const booted: { dev: MockDevice; result: DeviceResult; stats: () => Counters; start: () => void; giveUp: () => void }[] = [];
+    let waiting = opts.devices.length;
     opts.devices.forEach((spec, i) => {
       const dev = lan.device(hosts[i], { name: names[i] });
       // Persisted Wi-Fi credentials of the simulated network, so an app that names wl0 joins it.
@@ -152,9 +154,12 @@ export function runSim(opts: SimOptions): SimResult {
         result.agent.push(msg);
         dev.platform.write(`agent.send(${JSON.stringify(msg[0])}, ${JSON.stringify(msg[1])})`);
       };
-      startApp(sources[i], spec.file, rt, p, spec.globals);
-      booted.push({ dev, result, stats: () => rt.imp.net.stats() });
+      booted.push({ dev, result, stats: () => rt.imp.net.stats(), start: () => startApp(sources[i], spec.file, rt, p, spec.globals), giveUp: bootNet(rt, p, () => { waiting--; }) });
     });
+    // boot like an imp: every device's default interface connected (or given up on), in virtual time, before the apps start
+    while (waiting > 0 && lan.clock.now() < BOOT_LIMIT_MS) lan.run(10);
+    for (const b of booted) b.giveUp();
+    for (const b of booted) b.start();
     const ms = Math.round(opts.duration * 1000);
     lan.run(ms);
     for (const b of booted) b.result.stats = b.stats();

@@ -4,6 +4,7 @@
 // Ends after --duration seconds or on SIGINT/SIGTERM (sockets closed, exit 0); a port that
 // another process holds, or any user error, is one line on stderr and exit 1 (bad options: 2).
 // --pcap FILE writes what the device sends and receives to a pcap file (host/pcap.ts).
+import { bootNet, BOOT_LIMIT_MS } from '../boot';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../../hal/contract';
 import { createNodeDriver } from '../../hal/node/driver';
@@ -112,7 +113,12 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
       const { attachAgent } = await import('../agent-host');
       await attachAgent(rt, opts.agent, platform);
     }
-    startApp(src, file, rt, platform);
+    // boot like an imp: the default interface connected (or given up on) before the app's first line
+    await new Promise<void>((resolve) => {
+      const limit = setTimeout(() => giveUp(), BOOT_LIMIT_MS);
+      const giveUp = bootNet(rt, platform, () => { clearTimeout(limit); resolve(); });
+    });
+    if (!stopped) startApp(src, file, rt, platform);
   } catch (e) {
     stop(e as Error); // after a fatal fault, the fault is what is reported
   }
