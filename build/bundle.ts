@@ -12,6 +12,7 @@ import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
 import { rollupConfig, appNames, usesExtended, TERSER } from './config';
+import { boardWarnings } from './board-warnings';
 import { estimate, type SizeEstimate } from './size';
 
 export interface BuildOptions extends EntryOptions {
@@ -48,7 +49,8 @@ function configFor(o: BuildOptions) {
 /** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
 export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   const { board, app, cfg } = configFor(o);
-  const warnings: string[] = [];
+  // what the board lacks, in the app's own coordinates, first
+  const warnings: string[] = boardWarnings(app, o.app, board);
   let code: string;
   try {
     const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });

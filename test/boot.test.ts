@@ -79,7 +79,7 @@ Boot('espimp sim: imp.net.info() at the top level of each app has its address', 
   const dir = mkdtempSync(join(tmpdir(), 'espimp-boot-'));
   const app = join(dir, 'top.js');
   writeFileSync(app, 'server.log("top " + imp.net.info().ipv4.address);\n');
-  const r = runSim({ devices: [{ file: app }, { file: app }], duration: 1 });
+  const r = runSim({ devices: [{ file: app, globals: {} }, { file: app, globals: {} }], duration: 1 });
   assert.equal(r.devices.map((d) => d.lines[0]), ['top 192.168.77.1', 'top 192.168.77.2']);
 });
 

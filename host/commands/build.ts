@@ -14,7 +14,8 @@ export function buildOptions(c: Command): Command {
     .option('--lan <kind>', 'linux board: the LAN the device is on (loopback)')
     .option('--ip <address>', 'linux board: its address on the loopback LAN, 192.168.77.1-254')
     .option('--no-minify', 'skip terser (readable output; sizes then mean little)')
-    .option('--no-budget', 'do not fail when over the board\'s memory budget');
+    .option('--no-budget', 'do not fail when over the board\'s memory budget')
+    .option('--strict', 'fail (exit 1) when the build has warnings, e.g. an NII the board lacks');
 }
 
 /** Build, print the size table and warnings on stderr (and, with `note`, that it needs --save), return the result. */
@@ -31,6 +32,7 @@ export async function buildAndReport(app: string, opts: any, note = true): Promi
   process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
   if (note && needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (opts.strict && r.warnings.length) throw new UserError(`${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict: not built`, 'ERR_WARNINGS');
   return r;
 }
 

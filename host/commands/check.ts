@@ -5,8 +5,10 @@ import type { Command } from 'commander';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { checkSource, formatFinding, RULES, type Finding } from '../check/index';
 import { UserError } from '../cli-error';
+import { loadBoard } from '../../build/boards';
+import { boardWarnings } from '../../build/board-warnings';
 
-interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean }
+interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean; board?: string }
 
 /** Read a file to check, or throw a one-line UserError. */
 function readSource(file: string): string {
@@ -22,12 +24,14 @@ export function register(program: Command) {
     .option('--allow-warnings', 'exit 0 when there are only warnings')
     .option('--json', 'print the findings as JSON ({file, line, column, rule, severity, message} per line)')
     .option('--rules', 'list the rules and exit')
+    .option('--board <name>', 'also warn about what that board lacks (an NII, datagram size, boot: build/board-warnings.ts)')
     .action((files: string[], opts: CheckOptions) => {
       if (opts.rules) {
         for (const r of RULES) console.log(`${r.id.padEnd(20)} ${r.severity.padEnd(8)} ${r.what} — ${r.why}`);
         return;
       }
       if (!files.length) throw new UserError('no files given (usage: espimp check <file...>)', 'ERR_USAGE', 2);
+      const board = opts.board ? loadBoard(opts.board) : null;
       const sources = files.map((f) => [f, readSource(f)] as const);
       let errors = 0, warnings = 0;
       for (const [file, src] of sources) {
@@ -35,6 +39,10 @@ export function register(program: Command) {
         for (const f of findings) {
           if (f.severity === 'error') errors++; else warnings++;
           console.log(opts.json ? JSON.stringify({ file, ...f }) : formatFinding(file, f));
+        }
+        for (const w of board ? boardWarnings(src, file, board) : []) {
+          warnings++;
+          console.log(opts.json ? JSON.stringify({ file, rule: 'board', severity: 'warning', message: w }) : `${w}  (board ${board!.name})`);
         }
       }
       const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
