@@ -184,7 +184,13 @@ function niisPrune(niis: string[]): Plugin {
 }
 
 /** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
-const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats'];
+const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats', 'join', 'leave'];
+
+/** The socket methods of link-local multicast (firmware/multicast.ts). */
+const MCAST_MEMBERS = ['join', 'leave'];
+
+/** firmware/multicast.ts with MCAST false: used when the app never names MCAST_MEMBERS (send()'s group check goes). */
+const multicastStub = () => stubModule('multicast.ts', 'export var MCAST = false;\nexport var isGroup = function () { return false; };\n');
 
 /**
  * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
@@ -245,6 +251,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
       ...(usesAny(names, IMP_TIMERS) ? [] : [timersStub()]),
       ...(usesAny(names, ['stats']) ? [] : [countersStub()]),
       ...(usesExtended(names) ? [] : [extendedStub()]),
+      ...(usesAny(names, MCAST_MEMBERS) ? [] : [multicastStub()]),
       niisPrune(opts.niis),
       typescript({
         tsconfig: join(ROOT, 'build/tsconfig.bundle.json'),

@@ -16,6 +16,7 @@ import { STATES } from './constants';
 import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, countOversize, type Counters } from './counters';
+import { MCAST, isGroup } from './multicast';
 
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
@@ -157,6 +158,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     /** The last address and port that passed send()'s checks together (unset: none): sending to them again skips them. */
     _good!: string;
     _gp!: number;
+    /** The multicast groups joined (unset: none): group -> 1. */
+    _g!: { [group: string]: number };
     constructor(f: Iface, cb: any) {
       this.f = f;
       this.cb = cb;
@@ -192,7 +195,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _chk(address: any, port: any, d: any): any {
       var t = this, q = quad(address);
       live(t);
-      if (!q || !isPrivate(q)) {
+      // a joined group's address is the one addition to the private-only rule (docs/decisions.md)
+      if (!q || !isPrivate(q) && !(MCAST && t._g && t._g[address])) {
         t.close();
         fail(q ? 'NOT_PRIVATE' : 'BAD_ADDRESS', address);
       }
@@ -212,6 +216,30 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       live(this);
       checkCallback(cb);
       this.cb = cb || null;
+    }
+    /**
+     * Extension: join the link-local multicast group `g` (224.0.0.1-255): the socket receives what
+     * is sent to g (toAddress g) and send() may address g. Binds an unbound socket as send() does.
+     */
+    join(g: any) {
+      var t = this, d = t.f._drv;
+      live(t);
+      if (!isGroup(quad(g))) fail('BAD_GROUP', g);
+      if (!d.join) fail('NOT_SUPPORTED', g);
+      if (t.h < 0 && !t._bindEph()) fail('PORT_IN_USE', g);
+      if (d.join(t.h, g) < 0) fail('NOT_SUPPORTED', g);
+      (t._g || (t._g = {}))[g] = 1;
+    }
+    /** Extension: leave group `g` (one not joined: nothing happens); send() refuses g again. */
+    leave(g: any) {
+      var t = this, d = t.f._drv;
+      live(t);
+      if (!isGroup(quad(g))) fail('BAD_GROUP', g);
+      if (t._g && t._g[g]) {
+        delete t._g[g];
+        if (t._good == g) t._good = '';
+        if (d.leave) d.leave(t.h, g);
+      }
     }
     isopen(): boolean {
       return this._open;

@@ -53,6 +53,10 @@ export interface NetDriver {
   send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   /** Close the endpoint and free its port. */
   close(h: number): void;
+  /** Optional: endpoint `h` joins link-local group `group` (224.0.0.x): receives what is sent to it (`to` = group) and may send to it, TTL 1 where the stack can set it. 0, or <0 when unsupported or refused. */
+  join?(h: number, group: string): number;
+  /** Optional: endpoint `h` leaves `group`: no more deliveries, no more sends to it. 0, or <0. */
+  leave?(h: number, group: string): number;
 }
 
 /** The board around the stack: clock, timers, console and persistent storage. */

@@ -4,7 +4,8 @@
 export const MESSAGES: { [code: string]: string } = {
   ERR_NO_INTERFACE: 'nic must be an object whose interface is an NII this board has (wl0/wifi, eth0/ethernet, cell0/cell)',
   ERR_BAD_CALLBACK: 'callback must be a function or null',
-  ERR_NOT_SUPPORTED: 'UDP is not supported on a cellular interface',
+  ERR_NOT_SUPPORTED: 'not supported here: UDP on a cellular interface, or multicast on a driver without it',
+  ERR_BAD_GROUP: 'group must be a link-local multicast address 224.0.0.1-224.0.0.255',
   ERR_NOT_AVAILABLE: 'the interface is closed, stopped or not powered',
   ERR_BAD_PORT: 'port must be an integer 0-65535 other than 67 and 68 (localPort: 1024-65535)',
   ERR_PORT_IN_USE: 'that local port is already bound by another open socket on this device',

@@ -54,7 +54,9 @@ export function frame(d: Datagram, id: number): Buffer {
   const n = d.data.length, src = octets(d.from), dst = octets(d.to);
   const f = Buffer.alloc(42 + n);
   // Ethernet II
-  if (d.broadcast) f.fill(0xff, 0, 6); else f.set([2, 0, ...dst], 0);
+  // a multicast group (224/4): its IANA MAC 01:00:5e + the low 23 bits of the group
+  if (dst[0] >= 224 && dst[0] < 240) f.set([1, 0, 0x5e, dst[1] & 0x7f, dst[2], dst[3]], 0);
+  else if (d.broadcast) f.fill(0xff, 0, 6); else f.set([2, 0, ...dst], 0);
   f.set([2, 0, ...src], 6);
   f.writeUInt16BE(0x0800, 12);
   // IPv4: version 4, header 5 words, no flags, not fragmented

@@ -50,6 +50,8 @@ if (haveInterpreter('device-conformance (the conformance suite on the real inter
         broadcast: knowsBroadcast ? '192.168.77.255' : undefined,
         maxPayload: b.maxDatagram,
         broadcastFromEphemeral: true,
+        // the board drivers have no join/leave yet (docs/decisions.md "Link-local multicast")
+        multicast: false,
         faults: () => [...peers.faults(), ...dev.faults],
         async close() {
           await dev.kill();

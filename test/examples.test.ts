@@ -23,7 +23,7 @@ import { frame } from '../firmware/agent';
 import { appSource, guarded, startApp } from '../host/app';
 import { boot } from './helpers';
 
-const EXAMPLES = ['examples/echo/echo.js', 'examples/relay/relay.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js'];
+const EXAMPLES = ['examples/echo/echo.js', 'examples/relay/relay.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js', 'examples/mdns/mdns.js'];
 const stateDir = mkdtempSync(join(tmpdir(), 'espimp-examples-'));
 
 const safe = suite('examples: board-safe');

@@ -5,6 +5,9 @@
 // is created with recvBufferSize (the largest value across sockets wins); bind(port) takes
 // no address (every local address); rinfo is {address, port, size}, with no destination,
 // so every driver reports `to` as null and the firmware uses the interface's unicast address.
+// No multicast (join/leave) yet: Espruino's dgram joins a group only when a socket is created
+// ({multicastGroup, multicastIp}), sets no TTL, and its rinfo cannot tell a group's datagram from
+// a unicast one on the same port; without the optional primitives join throws ERR_NOT_SUPPORTED.
 // BOARD CODE: Espruino-safe syntax only.
 import type { OnDatagram } from '../contract';
 

@@ -7,6 +7,11 @@
 // The LAN has no router: a send to an address outside its /24 that is not 255.255.255.255 is
 // refused (driver send -1, so udpsocket.send returns 1; nothing on the wire), and the first
 // such send of an endpoint prints the hint of hal/loopback.ts on that device's console.
+// Link-local multicast (224.0.0.x, driver join/leave): a datagram sent to a group reaches every
+// connected endpoint joined to it and holding the port, on every device, the sender's own other
+// endpoints included (as IP_MULTICAST_LOOP does), but not the sending endpoint itself (as a
+// broadcast's sender does not hear it); toAddress = the group. An endpoint sends to a group only
+// once joined (the runtime checks that first).
 import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
 import * as L from '../link';
 import { VirtualClock } from './clock';
@@ -36,7 +41,10 @@ export interface LanOptions {
   /** Called with every datagram as it goes on the wire (before loss, duplication, delay). */ onwire?: (w: WireRecord) => void;
 }
 
-interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean }
+interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
+
+/** True for a link-local group address 224.0.0.x. */
+const isGroupAddr = (ip: string) => /^224\.0\.0\.\d+$/.test(ip);
 
 export class Lan {
   readonly clock: VirtualClock;
@@ -77,12 +85,18 @@ export class Lan {
     return this.wire.filter((w) => (!filter.from || w.from === filter.from) && (!filter.to || w.to === filter.to));
   }
   /** Put a datagram from src's address `from` on the wire and schedule its deliveries. */
-  transmit(src: MockDevice, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array) {
+  transmit(src: MockDevice, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, srcEp?: Endpoint) {
     const bytes = new Uint8Array(data);
     const rec: WireRecord = { t: this.clock.now(), from, fromPort, to, toPort, data: bytes };
     this.wire.push(rec);
     if (this.onwire) this.onwire(rec);
     const bcast = to === this.broadcast || to === '255.255.255.255';
+    if (isGroupAddr(to)) {
+      for (const ep of this.endpoints) {
+        if (ep.open && ep.port === toPort && ep !== srcEp && ep.groups && ep.groups[to] && ep.dev.connected(ep.nii)) this.deliver(ep, bytes, from, fromPort, to);
+      }
+      return;
+    }
     for (const ep of this.endpoints) {
       if (!ep.open || ep.port !== toPort || ep.dev === src) continue;
       if (bcast ? !ep.dev.connected(ep.nii) : ep.dev.ipOf(ep.nii) !== to) continue;
@@ -219,12 +233,26 @@ export class MockDevice {
       send: (h, ip, port, data) => {
         const ep = eps[h];
         if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
-        if (ip !== '255.255.255.255' && !ip.startsWith(lan.subnet + '.')) {
+        const group = isGroupAddr(ip);
+        if (group && !(ep.groups && ep.groups[ip])) return -1;
+        if (!group && ip !== '255.255.255.255' && !ip.startsWith(lan.subnet + '.')) {
           if (!ep.told) this.platform.write('ERROR: ' + outside(ip, lan.subnet));
           ep.told = true;
           return -1;
         }
-        lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data);
+        lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data, ep);
+        return 0;
+      },
+      join: (h, group) => {
+        const ep = eps[h];
+        if (!ep || !ep.open || !isGroupAddr(group)) return -1;
+        (ep.groups || (ep.groups = {}))[group] = true;
+        return 0;
+      },
+      leave: (h, group) => {
+        const ep = eps[h];
+        if (!ep || !ep.groups || !ep.groups[group]) return -1;
+        delete ep.groups[group];
         return 0;
       },
       close: (h) => {

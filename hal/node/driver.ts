@@ -8,6 +8,13 @@
 // SO_BROADCAST, and receives unicast) plus a listener bound to each broadcast address with
 // SO_REUSEADDR (several devices, also in other processes, share a port), so toAddress is
 // exact. A device does not hear its own broadcast, as on the simulated LAN.
+// Link-local multicast (join/leave, loopback mode only; real mode returns -1: unsupported):
+// real multicast pinned to loopback. A joined endpoint gets a listener bound to group:port
+// (SO_REUSEADDR) with addMembership(group, '127.0.0.1'); its unicast socket gets
+// setMulticastInterface('127.0.0.1') and setMulticastTTL(1) before any send to a group, and
+// transmit() refuses a group unless both were set, so no multicast datagram can leave `lo`.
+// Other processes joined on 127.0.0.1 (another `espimp run`, a Python peer) take part. The
+// sending endpoint does not hear its own datagram; this device's other joined endpoints do.
 // Binding is synchronous, as on a board: the sockets get a lookup that answers at once (the
 // addresses are already dotted quads), so Node binds inside bind() and a port held elsewhere
 // makes open() return -1 (and is reported through onfault). Later failures (a send the
@@ -71,7 +78,20 @@ export type NodeDriver = NetDriver & {
 interface LinkState { link: Link; info: IpInfo | null }
 
 /** One UDP endpoint: the unicast socket first, then the broadcast listeners. */
-interface Endpoint { nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean; told?: boolean }
+interface Endpoint {
+  nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean; told?: boolean;
+  onmsg: OnDatagram;
+  /** Joined groups -> their listener. */ groups: { [group: string]: dgram.Socket };
+  /** The unicast socket's multicast interface is 127.0.0.1 and its multicast TTL 1. */ mif?: boolean;
+}
+
+/** The interface every multicast membership and send is pinned to. */
+export const MULTICAST_IF = '127.0.0.1';
+
+/** True for a link-local group address 224.0.0.x. */
+function isGroupAddr(ip: string): boolean {
+  return /^224\.0\.0\.\d+$/.test(ip) && !!quad(ip);
+}
 
 /** A dgram lookup that answers at once: every address given to bind is a dotted quad already. */
 function literal(address: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) {
@@ -141,7 +161,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
 
   /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
   function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array | string): number {
-    if (loopback && !dst.startsWith('127.')) return -1;
+    if (loopback && !dst.startsWith('127.') && !(isGroupAddr(dst) && ep.mif && ep.groups[dst])) return -1;
     // a string as its UTF-8 bytes (a lone surrogate as U+FFFD, as firmware/codec.ts encodes it)
     ep.socks[0].send(typeof data == 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data), port, dst, (err) => {
       if (!err) return;
@@ -152,7 +172,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   }
 
   /** Bind a socket of `ep` to addr:port, delivering datagrams as sent to `to`; false when the bind failed. */
-  function listen(ep: Endpoint, onmsg: OnDatagram, addr: string, to: string, shared: boolean): boolean {
+  function listen(ep: Endpoint, onmsg: OnDatagram, addr: string, to: string, shared: boolean, group = false): boolean {
     // beside a Linux-port device (bound to 0.0.0.0:port with SO_REUSEADDR) a unicast bind needs SO_REUSEADDR too
     const s = dgram.createSocket({ type: 'udp4', reuseAddr: shared || !!opts.linuxPeer, lookup: literal as any });
     let binding = true, failed = false;
@@ -160,7 +180,9 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     s.on('message', (msg, r) => {
       if (!ep.open || !connected(ep.nii)) return;
       const from = loopback ? (r.address === '127.0.0.1' && opts.linuxPeer) || fromLo(r.address) : r.address;
-      const own = shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
+      // a broadcast from any endpoint of this device; a group's datagram from this endpoint only
+      const own = group ? r.address === ep.local && r.port === ep.port
+        : shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
       if (!from || own) { counters.ignored++; return; }
       counters.received++;
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
@@ -226,7 +248,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const info = links[nii] && links[nii].info;
       if (!info || !isPort(port)) return -1;
       const address = info.address as string, local = loopback ? toLoopback(address) as string : address;
-      const ep: Endpoint = { nii, port, local, socks: [], names: [], open: true };
+      const ep: Endpoint = { nii, port, local, socks: [], names: [], open: true, onmsg, groups: {} };
       const bcast: string[][] = loopback ? [[LOOPBACK_BROADCAST, VIRTUAL_BROADCAST]]
         : [info.broadcast as string, '255.255.255.255'].filter((b, i, all) => b !== local && all.indexOf(b) === i).map((b) => [b, b]);
       let ok = listen(ep, onmsg, local, address, false);
@@ -241,7 +263,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     },
     send(h, to, port, data) {
       const ep = eps[h];
-      const dst = loopback ? toLo(to) : quad(to) ? to : null;
+      const dst = loopback ? (ep && ep.groups[to] ? to : toLo(to)) : quad(to) ? to : null;
       if (!ep || !ep.open || !connected(ep.nii) || !dst || !isPort(port) || transmit(ep, dst, port, data) < 0) {
         counters.refused++;
         // a destination outside the virtual LAN (not merely 192.168.77.0): said once per endpoint (one a socket)
@@ -260,6 +282,42 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       return 0;
     },
     close,
+    join(h, group) {
+      const ep = eps[h];
+      if (!loopback || !ep || !ep.open || !isGroupAddr(group)) return -1;
+      if (ep.groups[group]) return 0;
+      try {
+        const u = ep.socks[0];
+        if (!ep.mif) {
+          u.setMulticastInterface(MULTICAST_IF);
+          u.setMulticastTTL(1);
+          ep.mif = true;
+        }
+        const ok = listen(ep, ep.onmsg, group, group, true, true), s = ep.socks[ep.socks.length - 1];
+        if (!ok) {
+          ep.socks.pop();
+          try { s.close(); } catch (e) { /* not bound */ }
+          return -1;
+        }
+        s.addMembership(group, MULTICAST_IF);
+        ep.groups[group] = s;
+        return 0;
+      } catch (e) {
+        fault('ERR_SOCKET', `cannot join ${group} on ${MULTICAST_IF}: ${(e as NodeJS.ErrnoException).code || (e as Error).message}`, ep.port);
+        return -1;
+      }
+    },
+    leave(h, group) {
+      const ep = eps[h], s = ep && ep.groups[group];
+      if (!s) return -1;
+      delete ep.groups[group];
+      const i = ep.socks.indexOf(s);
+      ep.socks.splice(i, 1);
+      ep.names.splice(i, 1);
+      try { s.dropMembership(group, MULTICAST_IF); } catch (e) { /* closing drops it anyway */ }
+      try { s.close(); } catch (e) { /* already closed */ }
+      return 0;
+    },
     bound() {
       return ([] as string[]).concat(...eps.filter((e) => e.open).map((e) => e.names));
     },

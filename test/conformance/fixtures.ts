@@ -64,7 +64,7 @@ export function mockFixture(nii = 'eth0'): ConformanceFixture {
     const b = boot(lan, h, { ring: HOST_BOARD.ring });
     return { rt: b.rt, ip: b.dev.ip };
   });
-  return { devices, nic: nicFor(nii), broadcast: lan.broadcast, base: 3000, until: virtualUntil(lan.clock), close() {} };
+  return { devices, nic: nicFor(nii), broadcast: lan.broadcast, base: 3000, multicast: true, until: virtualUntil(lan.clock), close() {} };
 }
 
 /** Devices 192.168.77.<hosts> on the loopback LAN, each with its own node driver, platform and state file. */
@@ -87,6 +87,7 @@ export function nodeFixture(opts: { hosts: number[]; base: number; nii?: string;
     broadcast: VIRTUAL_BROADCAST,
     base: opts.base,
     broadcastTo: () => VIRTUAL_BROADCAST,
+    multicast: true,
     until: waiter.until,
     pulse: waiter.pulse,
     faults: () => faults,

@@ -68,6 +68,8 @@ export function remoteRuntime(dev: Device, pulse: () => void) {
     },
     async close() { return call(`H[${h}].close()`); },
     async isopen() { return call(`H[${h}].isopen()`); },
+    async join(g: string) { return call(`(H[${h}].join(${literal(g)}),0)`); },
+    async leave(g: string) { return call(`(H[${h}].leave(${literal(g)}),0)`); },
   });
 
   const iface = (h: number) => ({

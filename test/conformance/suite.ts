@@ -42,6 +42,8 @@ export interface ConformanceFixture {
   broadcastFromEphemeral?: boolean;
   /** toAddress a broadcast sent to `sentTo` arrives with at `rx` (default: sentTo, exact). */
   broadcastTo?(sentTo: string, rx: ConformanceDevice): string;
+  /** The driver offers link-local multicast (join/leave); without it join must throw ERR_NOT_SUPPORTED (default: without). */
+  multicast?: boolean;
   /** Resolve once cond() holds; reject (naming `what`) if it never does. */
   until(cond: () => boolean, what: string): Promise<void>;
   /** Asynchronous driver faults so far (each must be none). */
@@ -231,6 +233,31 @@ export function conformance(name: string, makeFixture: () => ConformanceFixture 
       await fence(fx, other, nOther, socks[0], fx.devices[1], fx.base + 1);
     }
     assert.ok(await otherSock.isopen());
+  });
+
+  run('link-local multicast: a member gets a group datagram (toAddress = the group), not the sender, not non-members, not after leave; else ERR_NOT_SUPPORTED', async (fx) => {
+    const G = '224.0.0.250', port = fx.base + 3;
+    const ifaces = await connectAll(fx);
+    const boxes: Received[][] = fx.devices.map(() => []);
+    const socks: any[] = [];
+    for (const [i, f] of ifaces.entries()) socks.push(await f.openudp(recorder(boxes[i]), port));
+    const [a, b, c] = fx.devices;
+    if (!fx.multicast) {
+      assert.is(await codeOf(() => socks[0].join(G)), 'ERR_NOT_SUPPORTED');
+      assert.is(await codeOf(() => socks[0].send(G, port, 'x')), 'ERR_NOT_PRIVATE', 'not joined: the private-only rule');
+      return;
+    }
+    await socks[0].join(G);
+    await socks[1].join(G);
+    assert.is(await socks[0].send(G, port, 'grp'), 0);
+    await fx.until(() => boxes[1].length > 0, 'the group datagram at the member');
+    assert.equal(boxes[1], [{ from: a.ip, fromPort: port, to: G, toPort: port, bytes: utf8('grp') }]);
+    await fence(fx, boxes[0], 0, socks[1], a, port);
+    if (c) await fence(fx, boxes[2], 0, socks[0], c, port);
+    await socks[1].leave(G);
+    const n = boxes[1].length;
+    assert.is(await socks[0].send(G, port, 'after'), 0);
+    await fence(fx, boxes[1], n, socks[0], b, port);
   });
 
   run('close frees the port; a closed socket throws and receives nothing', async (fx) => {
