@@ -46,13 +46,14 @@ function runFile(file) {
       const total = sumOf(out, /Total:\s+(\d+)/g);
       const ok = sumOf(out, /Passed:\s+(\d+)/g);
       const skipped = sumOf(out, /Skipped:\s+(\d+)/g);
-      let bad = total - ok - skipped;
+      // uvu's Total counts the tests that ran; skipped ones (.skip) are only in Skipped
+      let bad = total - ok;
       if (code !== 0 && bad === 0) bad = 1;
       if (total === 0 && bad === 0) {
         bad = 1;
         out += '\n(no tests ran: does every suite end with .run()?)';
       }
-      resolve({ file, ok, bad, out });
+      resolve({ file, ok, bad, skipped, out });
     });
   });
 }
@@ -73,7 +74,7 @@ async function worker(queues) {
     passed += r.ok;
     failed += r.bad;
     const name = relative(root, r.file);
-    console.log(`${r.bad ? 'FAIL' : 'ok  '} ${name}: ${r.ok} passed, ${r.bad} failed`);
+    console.log(`${r.bad ? 'FAIL' : 'ok  '} ${name}: ${r.ok} passed, ${r.bad} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
     if (r.bad || process.env.VERBOSE) console.log(r.out.replace(/^/gm, '    '));
   }
 }
