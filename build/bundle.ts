@@ -6,12 +6,13 @@
 import { rollup, type RollupLog } from 'rollup';
 import { minify } from 'terser';
 import * as acorn from 'acorn';
-import { appSource } from '../host/app';
+import { appSource, readApp } from '../host/app';
+import { emitCosts, formatEmitCost, scanWithoutEnums } from '../host/typecheck';
 import { UserError } from '../host/cli-error';
 import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, appNames, usesExtended, TERSER } from './config';
+import { rollupConfig, appNames, usesExtended, TERSER, type AppNames } from './config';
 import { boardWarnings } from './board-warnings';
 import { estimate, type SizeEstimate } from './size';
 
@@ -33,17 +34,47 @@ export interface BuildResult {
   /** Minified bytes of the runtime with its drivers and of the app. */
   parts: { runtime: number; app: number };
   estimate: SizeEstimate;
-  /** Rollup / TypeScript warnings worth showing. */
+  /** Rollup warnings worth showing, and the bytes a .ts app's enums and namespaces cost (host/typecheck.ts emitCosts). */
   warnings: string[];
 }
 
-/** The board, the app's source (trailing space cut to one newline) and the Rollup options of one bundle. */
-function configFor(o: BuildOptions) {
+/** The board, the app's source (trailing space cut to one newline) and the Rollup options of one bundle (pruned by the app's scan, or `scan`). */
+function configFor(o: BuildOptions, scan?: AppNames | null) {
   const board = loadBoard(o.board);
   const app = appSource(o.app).replace(/\s+$/, '') + '\n';
-  const names = appNames(app);
+  const names = scan === undefined ? appNames(app) : scan;
   const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names) });
   return { board, app, cfg: rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
+}
+
+/** The bundle Rollup makes with `cfg` (its warnings added to `warnings`). */
+async function bundled(o: BuildOptions, cfg: ReturnType<typeof configFor>['cfg'], warnings: string[]): Promise<string> {
+  try {
+    const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });
+    const out = await bundle.generate(cfg.output);
+    await bundle.close();
+    return out.output[0].code.replace(/\s+$/, '') + '\n';
+  } catch (e: any) {
+    const where = e.loc ? `${e.loc.file || o.app}:${e.loc.line}:${e.loc.column}: ` : '';
+    throw new UserError(`build failed: ${where}${String(e.message || e).split('\n')[0]}`, 'ERR_BUILD');
+  }
+}
+
+/**
+ * Warnings on what a .ts app's enums and namespaces cost (all other TypeScript erases): each
+ * one's own bytes (host/typecheck.ts emitCosts), and when the enums' reverse mappings are what
+ * keeps the build from pruning, the bytes that keeps in `code`: measured by building the app
+ * again, pruned by its scan without the enums (scanWithoutEnums).
+ */
+async function typescriptCosts(o: BuildOptions, code: string): Promise<string[]> {
+  const src = readApp(o.app);
+  const costs = await emitCosts(src, o.app);
+  const out = costs.map((c) => formatEmitCost(o.app, c));
+  if (costs.some((c) => c.keepsAll)) {
+    const lean = await bundled(o, configFor(o, await scanWithoutEnums(src, o.app)).cfg, []);
+    out.push(`${o.app}: the enums' reverse mappings keep ${code.length - lean.length} bytes of runtime in this bundle that the build would otherwise leave out`);
+  }
+  return out;
 }
 
 /** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
@@ -51,16 +82,7 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   const { board, app, cfg } = configFor(o);
   // what the board lacks, in the app's own coordinates, first
   const warnings: string[] = boardWarnings(app, o.app, board);
-  let code: string;
-  try {
-    const bundle = await rollup({ ...cfg, onLog: (level: string, log: RollupLog) => { if (level === 'warn') warnings.push(log.message); } });
-    const out = await bundle.generate(cfg.output);
-    await bundle.close();
-    code = out.output[0].code.replace(/\s+$/, '') + '\n';
-  } catch (e: any) {
-    const where = e.loc ? `${e.loc.file || o.app}:${e.loc.line}:${e.loc.column}: ` : '';
-    throw new UserError(`build failed: ${where}${String(e.message || e).split('\n')[0]}`, 'ERR_BUILD');
-  }
+  const code = await bundled(o, cfg, warnings);
   try {
     acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
   } catch (e: any) {
@@ -71,6 +93,7 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
     const f = findings[0];
     throw new UserError(`build failed: ${findings.length} Espruino compatibility finding(s), first: bundle.js:${f.line}:${f.column} ${f.rule} ${f.message}`, 'ERR_CHECK');
   }
+  if (o.app.endsWith('.ts')) warnings.push(...await typescriptCosts(o, code));
   const appBytes = o.minify === false ? app.length : ((await minify(app, TERSER)).code || '').length + 1;
   const est = estimate(code.length, board);
   const result = { board, code, parts: { runtime: code.length - appBytes, app: appBytes }, estimate: est, warnings };

@@ -10,26 +10,42 @@ import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
 import { UserError } from './cli-error';
 
-/** The JavaScript of app file `file` (a .ts file is transpiled to ES2019). */
-export function appSource(file: string): string {
+/** The text of app file `file`, or a one-line UserError. */
+export function readApp(file: string): string {
   if (!existsSync(file)) throw new UserError(`app file not found: ${file}`, 'ERR_APP_NOT_FOUND');
-  let src: string;
   try {
-    src = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e: any) {
     throw new UserError(`cannot read app file ${file}: ${e && e.code || e}`, 'ERR_APP_NOT_FOUND');
   }
-  if (!file.endsWith('.ts')) return src;
-  // Loaded here, not at start: the TypeScript compiler alone takes about half a second to load.
-  const ts: typeof TS = createRequire(import.meta.url)('typescript');
+}
+
+/** The TypeScript compiler, loaded on first use: it alone takes about half a second to load. */
+export function typescript(): typeof TS {
+  return createRequire(import.meta.url)('typescript');
+}
+
+/** A .ts app's source `src` as ES2019 (with its source map when `map`), and the syntax errors TypeScript found (it emits anyway). */
+export function transpileApp(src: string, file: string, map = false): { code: string; map?: string; errors: TS.Diagnostic[] } {
+  const ts = typescript();
   const out = ts.transpileModule(src, {
     fileName: file,
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2019, module: ts.ModuleKind.ESNext, removeComments: false },
+    compilerOptions: { target: ts.ScriptTarget.ES2019, module: ts.ModuleKind.ESNext, removeComments: false, sourceMap: map },
   });
-  const bad = (out.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (bad.length) throw new UserError(`${file}: ${ts.flattenDiagnosticMessageText(bad[0].messageText, ' ')}`, 'ERR_APP_SYNTAX');
-  return out.outputText.replace(/^export \{\};?\s*$/m, '');
+  const errors = (out.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  // `export {};` (a file with only type exports) is the last line: the lines before keep their numbers
+  const code = out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n').replace(/^export \{\};?\s*$/m, '');
+  return { code, map: out.sourceMapText, errors };
+}
+
+/** The JavaScript of app file `file` (a .ts file is transpiled to ES2019). */
+export function appSource(file: string): string {
+  const src = readApp(file);
+  if (!file.endsWith('.ts')) return src;
+  const { code, errors } = transpileApp(src, file);
+  if (errors.length) throw new UserError(`${file}: ${typescript().flattenDiagnosticMessageText(errors[0].messageText, ' ')}`, 'ERR_APP_SYNTAX');
+  return code;
 }
 
 /** A platform whose timer callbacks report exceptions instead of throwing them. */

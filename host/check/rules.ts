@@ -49,6 +49,7 @@ export const RULES: readonly Rule[] = [
   { id: 'hoisting', severity: 'error', what: 'a use of a function that runs before the function\'s declaration has run (same scope, not in a later-running nested function)', why: 'function declarations are not hoisted: `f(); function f(){}` → ReferenceError' },
   { id: 'var-hoisting', severity: 'error', what: 'a use of a `var` before its declaration statement has run (same scope)', why: 'var is not hoisted: reads throw ReferenceError, writes go to a global' },
   { id: 'for-let-closure', severity: 'error', what: '`for (let/const …)` whose body creates a closure over the loop variable', why: 'no per-iteration binding: every closure sees the final value (3,3,3, not 0,1,2)' },
+  { id: 'ts-emit', severity: 'warning', what: 'in a .ts app: an `enum` (`const enum` too: apps are transpiled file by file) or a `namespace` holding values; the message gives its bytes', why: 'TypeScript emits code for it that every board carries (an enum with a reverse mapping); plain numeric constants cost less' },
 ];
 
 /** Rule by id. */

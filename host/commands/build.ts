@@ -6,6 +6,7 @@ import { sizeTable, needsStorage } from '../../build/size';
 import { listBoards } from '../../build/boards';
 import { UserError } from '../cli-error';
 import type { BuildResult } from '../../build/bundle';
+import { typecheckOrFail } from '../typecheck';
 
 /** Build options shared with `espimp flash`. */
 export function buildOptions(c: Command): Command {
@@ -15,13 +16,15 @@ export function buildOptions(c: Command): Command {
     .option('--ip <address>', 'linux board: its address on the loopback LAN, 192.168.77.1-254')
     .option('--no-minify', 'skip terser (readable output; sizes then mean little)')
     .option('--no-budget', 'do not fail when over the board\'s memory budget')
-    .option('--strict', 'fail (exit 1) when the build has warnings, e.g. an NII the board lacks');
+    .option('--strict', 'fail (exit 1) when the build has warnings, e.g. an NII the board lacks')
+    .option('--no-typecheck', 'build a .ts app without type-checking it against the app globals\' declarations first');
 }
 
 /** Build, print the size table and warnings on stderr (and, with `note`, that it needs --save), return the result. */
 export async function buildAndReport(app: string, opts: any, note = true): Promise<BuildResult> {
   // Rollup, TypeScript and terser load only when a build runs (every espimp command starts faster)
   const { buildBundle } = await import('../../build/bundle');
+  if (app.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(app, '--no-typecheck builds it anyway');
   let r;
   try {
     r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget });

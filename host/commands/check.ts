@@ -1,6 +1,10 @@
 // espimp check <file...>: the Espruino compatibility checker on files. Prints
 // `file:line:col  rule  message` per finding and a summary; exit 0 clean, 1 findings (or a
-// file that cannot be read), 2 usage.
+// file that cannot be read), 2 usage. A .ts file is type-checked against the app globals'
+// declarations first (host/typecheck.ts: `file:line:col error TSnnnn: message` per error,
+// each an error finding), then checked as the JavaScript it transpiles to, positions mapped
+// back to the .ts lines (host/check/typescript.ts); an enum or namespace is a warning with
+// its cost in bytes.
 import type { Command } from 'commander';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { checkSource, formatFinding, RULES, type Finding } from '../check/index';
@@ -8,7 +12,7 @@ import { UserError } from '../cli-error';
 import { loadBoard } from '../../build/boards';
 import { boardWarnings } from '../../build/board-warnings';
 
-interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean; board?: string }
+interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean; typecheck?: boolean; board?: string }
 
 /** Read a file to check, or throw a one-line UserError. */
 function readSource(file: string): string {
@@ -17,15 +21,33 @@ function readSource(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
+/** What to print for a TypeScript file: its type errors, then the checker's findings and the emit costs. */
+async function typescriptFindings(file: string, src: string, typecheck: boolean): Promise<{ typeErrors: string[]; json: object[]; findings: Finding[] }> {
+  // the TypeScript compiler loads only for .ts files
+  const { typecheckApp, formatTypeError, emitCosts, emitCostMessage } = await import('../typecheck');
+  const { checkTypeScriptSource } = await import('../check/typescript');
+  const errors = typecheck ? typecheckApp(file) : [];
+  // a syntax error is among the type errors already
+  const findings = checkTypeScriptSource(src, file).filter((f) => !(typecheck && f.rule === 'parse-error'));
+  for (const c of await emitCosts(src, file)) findings.push({ line: c.line, column: c.column, rule: 'ts-emit', severity: 'warning', message: emitCostMessage(c) });
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  return {
+    typeErrors: errors.map(formatTypeError),
+    json: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, rule: `TS${e.code}`, severity: 'error', message: e.message })),
+    findings,
+  };
+}
+
 export function register(program: Command) {
   program.command('check')
-    .description('check JavaScript files (bundles) for constructs Espruino cannot run')
-    .argument('[files...]', 'JavaScript files to check')
+    .description('check JavaScript files (bundles) and TypeScript apps for constructs Espruino cannot run')
+    .argument('[files...]', 'JavaScript files to check, or .ts apps')
     .option('--allow-warnings', 'exit 0 when there are only warnings')
     .option('--json', 'print the findings as JSON ({file, line, column, rule, severity, message} per line)')
+    .option('--no-typecheck', 'do not type-check .ts apps against the app globals\' declarations')
     .option('--rules', 'list the rules and exit')
     .option('--board <name>', 'also warn about what that board lacks (an NII, datagram size, boot: build/board-warnings.ts)')
-    .action((files: string[], opts: CheckOptions) => {
+    .action(async (files: string[], opts: CheckOptions) => {
       if (opts.rules) {
         for (const r of RULES) console.log(`${r.id.padEnd(20)} ${r.severity.padEnd(8)} ${r.what} — ${r.why}`);
         return;
@@ -35,7 +57,15 @@ export function register(program: Command) {
       const sources = files.map((f) => [f, readSource(f)] as const);
       let errors = 0, warnings = 0;
       for (const [file, src] of sources) {
-        const findings: Finding[] = checkSource(src, file);
+        let findings: Finding[];
+        if (file.endsWith('.ts')) {
+          const t = await typescriptFindings(file, src, opts.typecheck !== false);
+          errors += t.typeErrors.length;
+          for (let i = 0; i < t.typeErrors.length; i++) console.log(opts.json ? JSON.stringify(t.json[i]) : t.typeErrors[i]);
+          findings = t.findings;
+        } else {
+          findings = checkSource(src, file);
+        }
         for (const f of findings) {
           if (f.severity === 'error') errors++; else warnings++;
           console.log(opts.json ? JSON.stringify({ file, ...f }) : formatFinding(file, f));

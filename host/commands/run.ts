@@ -17,6 +17,7 @@ import { MESSAGES } from '../messages';
 import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
 import { LiveCapture } from '../pcap';
+import { typecheckOrFail } from '../typecheck';
 
 const HELP = `
 The app sees the impOS globals (imp, server, agent, blob). The board is "host": eth0 and
@@ -31,6 +32,11 @@ first non-loopback IPv4 interface; datagrams go out with TTL 1 (they stay on the
 With --pcap FILE, every datagram the device sends (as handed to the kernel) and receives
 is written to FILE as a classic pcap capture, Ethernet/IPv4/UDP with the addresses the app
 sees, on the real clock: tcpdump -r FILE -n.
+
+A .ts app is type-checked first against the declarations of the globals it sees
+(types/espimp.d.ts; the options of the tsconfig.json nearest the app, else strict): each
+error is one file:line:col line on stderr and the app does not run (exit 1) unless
+--no-typecheck.
 
 Example:
   espimp run examples/echo/echo.js --ip ${VIRTUAL_LAN}.2 --duration 60
@@ -61,11 +67,14 @@ export interface RunOptions {
   state?: string;
   /** Write every datagram the device sends and receives to this pcap file (host/pcap.ts). */
   pcap?: string;
+  /** false: run a .ts app without type-checking it first. */
+  typecheck?: boolean;
 }
 
 /** Run `file` until --duration has passed or a signal comes; rejects with a UserError on failure. */
 export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.lan === 'real' && opts.ip) throw new UserError('--ip applies to --lan loopback only (with --lan real the PC\'s address is used)', 'ERR_USAGE', 2);
+  if (file.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(file, '--no-typecheck runs it anyway');
   const src = appSource(file);
   const capture = opts.pcap ? new LiveCapture(opts.pcap) : null;
   setMessages(MESSAGES);
@@ -141,6 +150,7 @@ export function register(program: Command) {
     .option('--agent <module>', 'a JavaScript module that plays the imp\'s agent')
     .option('--state <file>', 'where the device persists its settings (default ~/.espimp/state.json)')
     .option('--pcap <file>', 'write every datagram the device sends and receives to a pcap file (tcpdump -r, Wireshark)')
+    .option('--no-typecheck', 'run a .ts app without type-checking it against the app globals\' declarations first')
     .addHelpText('after', HELP)
     .action((app: string, opts: RunOptions) => runApp(app, opts));
 }
