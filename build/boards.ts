@@ -27,8 +27,12 @@ export interface Board extends BoardSettings {
   recvBufferSize: number;
   /** The largest datagram the board can receive, bytes. */
   maxDatagram: number;
-  /** blocks: the interpreter's JsVars; budget: the most the bundle may take (estimate, see build/size.ts). */
-  memory: { blocks: number; budget: number };
+  /**
+   * blocks: the interpreter's JsVars; budget: the most the bundle may take (estimate, see build/size.ts);
+   * reserve: blocks openudp keeps free beyond a socket's ring, or it throws ERR_NO_MEMORY (absent: the
+   * interpreter grows its memory, as the Linux port does).
+   */
+  memory: { blocks: number; budget: number; reserve?: number };
 }
 
 /** Names of the boards `espimp build` can target, sorted. */
@@ -68,6 +72,7 @@ export function loadBoard(name: string): Board {
   if (!isInt(b.recvBufferSize, 1, 65507) || !isInt(b.maxDatagram, 1, 65507)) throw bad('"recvBufferSize" and "maxDatagram" must be integers 1 .. 65507');
   if (b.ring < b.maxDatagram + 12) throw bad(`"ring" (${b.ring}) must hold the largest datagram and its 12-byte header (${b.maxDatagram + 12})`);
   if (!b.memory || !isInt(b.memory.blocks, 100, 1e7) || !isInt(b.memory.budget, 1, b.memory.blocks)) throw bad('"memory" needs integer blocks and a budget of at most that');
+  if (b.memory.reserve !== undefined && !isInt(b.memory.reserve, 1, b.memory.blocks)) throw bad('"memory.reserve" must be an integer number of blocks');
   if (!Array.isArray(b.espruinoBoard) || !b.espruinoBoard.every((s: unknown) => typeof s === 'string')) throw bad('"espruinoBoard" must list process.env.BOARD names');
   if (!b.pins || typeof b.pins !== 'object') throw bad('"pins" must be an object');
   if (Object.values(b.niis).includes('wiznet')) {

@@ -50,7 +50,7 @@ export function entrySource(b: Board, o: EntryOptions): string {
     imp('firmware/runtime.ts', 'createRuntime'),
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
-    `var r = createRuntime(createEspruinoPlatform(), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    `var r = createRuntime(createEspruinoPlatform(${b.memory.reserve || 0}), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
     // every runtime key becomes a global (Espruino's `global` object)
     'Object.assign(global, r);',
     '',

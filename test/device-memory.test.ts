@@ -88,7 +88,7 @@ const FILL = 'global.fill = function (nii) { var f = imp.net.open({interface: ni
   + ' var n = list.length; list.forEach(function (s) { s.close(); }); list = null;'
   + ' setTimeout(function () { var again = n && f.openudp(null, 30000); report({t: "full", n: n, code: code, again: !n || again.isopen()}); if (n) again.close(); }, 50); }); };';
 
-for (const [board, nii] of [['esp8266', 'wl0'], ['linux', 'eth0']]) {
+for (const [board, nii] of [['esp8266', 'wl0'], ['espruino-wifi', 'wl0']]) {
   Memory(`low memory: ${board} sockets opened until one is refused get ERR_NO_MEMORY (catchable), not an interpreter stop, on the ${memoryKind(board)}-block interpreter`, async () => {
     const app = appFile('var uses = "imp.net.open interface openudp close isopen";\n');
     const dev = await startDevice({ kind: memoryKind(board), boot: standinsFor(board), files: netFile(), app: await bundleOf(board, app, 201) });

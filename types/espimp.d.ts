@@ -182,6 +182,15 @@ declare namespace espimp {
     onreceive(callback: ReceiveCallback | null): void;
     /** Close the socket, free its port, discard what is queued for it; a second call does nothing. */
     close(): void;
+    /**
+     * An espimp extension: join the link-local multicast group `group` (224.0.0.1-255; anything
+     * else throws ERR_BAD_GROUP): the socket receives what is sent to it (toAddress = the group)
+     * and may send to it. Binds an unbound socket. Throws ERR_NOT_SUPPORTED where the board's
+     * stack has no multicast (the Espruino boards today).
+     */
+    join(group: string): void;
+    /** An espimp extension: leave `group` (one not joined: nothing happens); send() refuses it again. */
+    leave(group: string): void;
     /** True from `openudp` until the socket is closed (by `close()`, a bad address in `send`, or the interface's `close()`). */
     isopen(): boolean;
     /** This socket's counters (a copy), readable after close too. An espimp extension. */
