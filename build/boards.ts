@@ -70,6 +70,8 @@ export function loadBoard(name: string): Board {
   const k = b.bucket || {};
   if (!isInt(k.capacity, 1, 1e9) || !isInt(k.refill, 1, 1e9) || !isInt(k.cost, 1, 1e9)) throw bad('"bucket" needs integer capacity, refill and cost');
   if (!isInt(b.recvBufferSize, 1, 65507) || !isInt(b.maxDatagram, 1, 65507)) throw bad('"recvBufferSize" and "maxDatagram" must be integers 1 .. 65507');
+  // Espruino reads a datagram into recvBufferSize bytes behind its own 8-byte header (JsNetUDPPacketHeader)
+  if (b.maxDatagram + 8 > b.recvBufferSize) throw bad(`"recvBufferSize" (${b.recvBufferSize}) must hold the largest datagram and Espruino's 8-byte header (${b.maxDatagram + 8})`);
   if (b.ring < b.maxDatagram + 12) throw bad(`"ring" (${b.ring}) must hold the largest datagram and its 12-byte header (${b.maxDatagram + 12})`);
   if (!b.memory || !isInt(b.memory.blocks, 100, 1e7) || !isInt(b.memory.budget, 1, b.memory.blocks)) throw bad('"memory" needs integer blocks and a budget of at most that');
   if (b.memory.reserve !== undefined && !isInt(b.memory.reserve, 1, b.memory.blocks)) throw bad('"memory.reserve" must be an integer number of blocks');
