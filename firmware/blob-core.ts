@@ -14,7 +14,7 @@ export function bad(v: any): never {
 
 /** `v` if it is an integer in 0..max (and below 2^31), else throw ERR_BAD_ARG. */
 export var ok = function (v: any, max: number): number {
-  if ((v | 0) !== v || v < 0 || v > max) bad(v);
+  if (typeof v != 'number' || (v | 0) !== v || v < 0 || v > max) bad(v);
   return v;
 };
 
@@ -28,7 +28,7 @@ export class Blob {
 
   /** `size` zero bytes (none if omitted), pointer 0. */
   constructor(size?: number) {
-    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array((size | 0) !== size || size < 0 ? bad(size) : size);
+    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(typeof size != 'number' || (size | 0) !== size || size < 0 ? bad(size) : size);
     this.n = this.d.length;
   }
 

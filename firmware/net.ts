@@ -185,7 +185,9 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
      */
     send(address: any, port: any, data: any): number {
       var t = this, d = data;
-      if (!address || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
+      // typeof first: Espruino's === and !== call an object's valueOf, so an object whose valueOf
+      // gives the last good address or port would pass the comparisons
+      if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
       return t.f._state != CONNECTED ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
         : t.h < 0 && !t._bindEph() || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)

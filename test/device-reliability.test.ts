@@ -476,16 +476,11 @@ Bad.skip('BUG: a 0-byte datagram is delivered as an empty blob and the socket go
   }
 });
 
-// BUG: on Espruino, === and !== call valueOf on an object operand (measured on 2v29:
-// `({valueOf: function () { return 5; }}) === 5` is true). firmware/net.ts Sock.send's fast path
-// (`address !== t._good || port !== t._gp`) therefore takes an object whose valueOf gives the last
-// good address or port for them and skips _chk: an address object is handed to the driver and
-// SENT (no ERR_BAD_ADDRESS, the socket stays open); a port object reaches Espruino's dgram, which
-// stops the interpreter at `ASSERT(jsvIsNumeric(port)) FAILED AT libs/network/jswrap_net.c:522`
-// (it never answers again). The same comparison lets firmware/blob-core.ts ok() and the blob
-// constructor (`(v | 0) !== v`) take such objects: blob(o), resize(o), get(o), set(o, v) then
-// throw Espruino errors without a code (readblob(o) works), where the PC throws ERR_BAD_ARG.
-Bad.skip('BUG: an object whose valueOf is a good port or address is refused after a good send too (no send, no ASSERT); blob arguments with valueOf throw ERR_BAD_ARG', async () => {
+// On Espruino, === and !== call valueOf on an object operand (2v29: `({valueOf: function () {
+// return 5; }}) === 5` is true): send()'s fast path and the blob's integer checks test typeof
+// first. Before, an address object was sent, a port object stopped the interpreter at
+// `ASSERT(jsvIsNumeric(port))` in dgram, and blob arguments threw without a code.
+Bad('an object whose valueOf is a good port or address is refused after a good send too (no send, no ASSERT); blob arguments with valueOf throw ERR_BAD_ARG', async () => {
   const dev = await linuxDevice();
   const p = await peer(RX);
   try {
