@@ -15,8 +15,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Blocks the echo may hold, per board (measured on this commit, plus about 5 %). */
-const ECHO_CEILING: { [board: string]: number } = { 'espruino-wifi': 1170, esp8266: 1060 };
+/**
+ * Blocks the echo may hold, per board (measured on this commit, plus about 2 %): 1,173 and 1,070
+ * (1,147 and 1,049 before dgram.ts bound a socket closed by an empty datagram again: +26 blocks).
+ */
+const ECHO_CEILING: { [board: string]: number } = { 'espruino-wifi': 1200, esp8266: 1090 };
 
 const Memory = suite('blocks in use on the 32-bit interpreters');
 

@@ -447,21 +447,28 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
 
 // ---------------------------------------------------------------- bugs (skipped until fixed)
 
-// A 0-byte datagram never reaches the app on the Linux port: Espruino's net_linux_recv reads
-// 0 bytes as "nothing" (libs/network/linux/network_linux.c: `if (num==0) return -1`), so the
-// empty datagram is lost there, not delivered as an empty blob. The socket itself lives on
-// (measured on 2v29 with a raw dgram socket too: the next datagram arrives).
-Bad('after a 0-byte datagram (lost on the Linux port) the socket goes on receiving on its port', async () => {
+// A 0-byte datagram never reaches the app on the Linux port, and now and then it closes the
+// interpreter's dgram socket: Espruino's net_linux_recv reads 0 bytes as end-of-connection
+// (libs/network/linux/network_linux.c: `if (num==0) return -1`), socketserver.c closes the
+// socket and emits 'close' (measured on 2v29 with a raw dgram socket: 1 run in 3; the port leaves
+// /proc/net/udp). hal/espruino/dgram.ts binds the port again on a 'close' it did not ask for.
+// Before, such a socket never received again: one empty datagram from any host silenced it.
+Bad('after 0-byte datagrams (lost on the Linux port, and now and then closing the socket there) the socket goes on receiving on its port', async () => {
   const dev = await linuxDevice();
   const q = await peer(TX);
   try {
     const port = await listening(dev, 'R', 'r');
     await q.send('a', port);
     await dev.until(() => rxOf(dev, 'r').length === 1, 'a');
-    await q.send(Buffer.alloc(0), port);
-    await q.send('b', port);
-    await dev.until(() => rxOf(dev, 'r').length >= 2, 'b, after the empty datagram');
-    assert.equal(rxOf(dev, 'r').map((e) => e.s), ['a', 'b'], 'the empty datagram is lost, b arrives');
+    // ten of them: each may close the socket (about 1 in 3), so one almost surely does
+    for (let k = 0; k < 10; k++) await q.send(Buffer.alloc(0), port);
+    // a socket closed by it is bound again a moment later: send b until one gets through (each is
+    // delivered, or lost to the closed socket), at most 50 times
+    for (let k = 0; k < 50 && rxOf(dev, 'r').length < 2; k++) {
+      await q.send('b', port);
+      await dev.until(() => rxOf(dev, 'r').length >= 2, 'b, after the empty datagram', 200).catch(() => {});
+    }
+    assert.equal(rxOf(dev, 'r').map((e) => e.s).slice(0, 2), ['a', 'b'], 'the empty datagram is lost, b arrives');
     assert.is(kernelSockets(port).length, 1, 'the port is still bound');
     assert.ok(await dev.call('R.isopen()'));
     assert.equal(dev.faults, []);

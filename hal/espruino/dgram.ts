@@ -38,15 +38,30 @@ export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: st
 
 /** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
 export var createEndpoints = function (rbs: number, from?: (ip: string) => string | null): Endpoints {
-  var socks: any[] = [];
+  /** Per handle: its socket, and [port, onmsg] to bind it again. */
+  var socks: any[] = [], binds: any[] = [];
+  /** A new socket for handle h, bound (throws when the port cannot be had). */
+  var bind = function (h: number) {
+    var s = makeSocket(rbs, binds[h][1], from);
+    s.bind(binds[h][0]);
+    s.on('close', reopen);
+    return socks[h] = s;
+  };
+  // Espruino's Linux port (and ESP32's) can read an empty datagram as "connection closed" and
+  // close the socket (emitting 'close', twice): a socket still in the table was not closed here,
+  // so its handle is bound again on its port. One handler for every socket (`this` is the socket).
+  var reopen = function (this: any) {
+    var h = socks.indexOf(this);
+    if (h >= 0) try { bind(h); } catch (e) { socks[h] = null; }
+  };
   return {
     s: socks,
     open: function (nii, port, onmsg) {
+      var h = socks.indexOf(null);
+      if (h < 0) h = socks.length;
+      binds[h] = [port, onmsg];
       try {
-        var s = makeSocket(rbs, onmsg, from), h = socks.indexOf(null);
-        s.bind(port);
-        if (h < 0) h = socks.length;
-        socks[h] = s;
+        bind(h);
         return h;
       } catch (e) {
         return -1;

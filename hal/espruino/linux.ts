@@ -28,7 +28,15 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
   var ep = createEndpoints(o.rbs, from), gen = 0, up = false;
   /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
   var rx: OnDatagram[] = [], ub: any[] = [];
-  var bs = function (h: number) { return ub[h] || (ub[h] = makeSocket(o.rbs, rx[h], from)); };
+  var bs = function (h: number) {
+    var s = ub[h];
+    if (!s) {
+      s = ub[h] = makeSocket(o.rbs, rx[h], from);
+      // closed by an empty datagram (dgram.ts): made again at the next broadcast
+      s.on('close', function () { if (ub[h] == s) ub[h] = null; });
+    }
+    return s;
+  };
   /** Per handle: the outside-the-LAN hint was printed. */
   var told: any[] = [];
   var d: NetDriver & { _out(h: number, ip: string): number } = {

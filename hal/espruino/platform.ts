@@ -14,7 +14,7 @@ declare function require(name: string): any;
  * cancel() never passes undefined (clearTimeout() with no id clears every timer) and swallows
  * the "Unknown Timeout" some firmware versions throw for a timer that already fired.
  * `reserve`: blocks room() keeps free beyond what is asked for (board data memory.reserve: the
- * socket around a ring and a datagram in flight); 0 for a board whose interpreter grows its
+ * socket around a ring, about 150 blocks with the stand-ins, and a datagram in flight); 0 for a board whose interpreter grows its
  * memory (the Linux port): no room().
  */
 export function createEspruinoPlatform(reserve: number): Platform {
