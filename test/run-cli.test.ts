@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventWaiter } from './conformance/fixtures';
@@ -250,6 +250,41 @@ running('--agent: the agent module plays the imp agent of the app', async () => 
   const bad = await finished('examples/echo/echo.js', '--agent', join(dir, 'no-agent.js'), '--ip', '192.168.77.48', ...state('agent'));
   assert.is(bad.code, 1);
   assert.match(oneLine(bad.err), /^espimp: agent module not found: /);
+});
+
+running('wl0: with no Wi-Fi network a one-line notice says how to give one; --wifi SSID joins the loopback LAN and is persisted', async () => {
+  const app = join(dir, 'wl.js');
+  writeFileSync(app, 'var f = imp.net.open({interface: "wl0"}, function (s) { server.log("state " + s); });\n');
+  const none = espimp(app, '--ip', '192.168.77.72', ...state('wl-none'));
+  try {
+    await w.until(() => /state 106/.test(none.out) || none.code !== undefined, 'state 106');
+    assert.match(none.err, /^notice: wl0 has no Wi-Fi network to join \(state 106\): give one with espimp run --wifi SSID\[:KEY\]/m);
+    assert.is(none.err.split('\n').filter((l) => l.startsWith('notice:')).length, 1, 'once');
+  } finally {
+    none.child.kill('SIGINT');
+  }
+  const joined = espimp(app, '--ip', '192.168.77.72', '--wifi', 'lab:secret', ...state('wl-join'));
+  try {
+    await w.until(() => /state 1\n/.test(joined.out) || joined.code !== undefined, 'state 1');
+    assert.not.match(joined.err, /notice:/);
+    const saved = JSON.parse(JSON.parse(readFileSync(join(dir, 'wl-join.json'), 'utf8'))['espimp.net']);
+    assert.equal(saved.wificonfig, { ssid: 'lab', key: 'secret' });
+  } finally {
+    joined.child.kill('SIGINT');
+  }
+});
+
+running('without --state, the device persists into .espimp/APP.json in the folder it runs in', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'espimp-proj-'));
+  const app = join(cwd, 'thing.js');
+  writeFileSync(app, 'imp.net.open({interface: "eth0"}, function (s) { if (s == 1) server.log("up"); });\n');
+  const child = spawn(process.execPath, [join(root, 'bin/espimp.js'), 'run', app, '--ip', '192.168.77.73', '--duration', '1'], { cwd });
+  let out = '', code: number | null | undefined;
+  child.stdout.on('data', (d) => { out += d; w.pulse(); });
+  child.on('exit', (c) => { code = c; w.pulse(); });
+  await w.until(() => code !== undefined, 'the run to end');
+  assert.match(out, /up/);
+  assert.equal(JSON.parse(JSON.parse(readFileSync(join(cwd, '.espimp', 'thing.json'), 'utf8'))['espimp.net']), { nii: 'eth0' });
 });
 
 usage.run();

@@ -18,6 +18,31 @@ import { appSource, guarded, startApp, tracked } from '../app';
 import { UserError } from '../cli-error';
 import { LiveCapture } from '../pcap';
 import { typecheckOrFail } from '../typecheck';
+import { CONFIG_KEY } from '../../firmware/net';
+import { join, basename, extname } from 'node:path';
+import type { Runtime } from '../../firmware/runtime';
+
+/** The device's persisted network config (firmware/net.ts CONFIG_KEY), or {}. */
+function savedConfig(p: Platform): { nii?: string; wificonfig?: { ssid?: string } } {
+  try { return JSON.parse(p.load(CONFIG_KEY) || '{}') || {}; } catch { return {}; }
+}
+
+/**
+ * One line on stderr the first time the app opens wl0 with no Wi-Fi network to join (it would
+ * go to WIFI_STOPPED_UNHAPPY, 106, with nothing said): how to give one.
+ */
+function noticeMissingWifi(rt: Runtime, p: Platform) {
+  const net = rt.imp.net, open = net.open;
+  let told = false;
+  net.open = function (nic: any, onstate?: any) {
+    const wl0 = nic && (nic.interface === 'wl0' || nic.interface === 'wifi');
+    if (wl0 && !told && !(nic.wificonfig && nic.wificonfig.ssid) && !(savedConfig(p).wificonfig || {}).ssid) {
+      told = true;
+      process.stderr.write('notice: wl0 has no Wi-Fi network to join (state 106): give one with espimp run --wifi SSID[:KEY] (the loopback LAN joins any)\n');
+    }
+    return open.call(this, nic, onstate);
+  };
+}
 
 const HELP = `
 The app sees the impOS globals (imp, server, agent, blob). The board is "host": eth0 and
@@ -65,6 +90,8 @@ export interface RunOptions {
   duration?: number;
   agent?: string;
   state?: string;
+  /** SSID[:KEY] of the network wl0 joins (persisted). */
+  wifi?: string;
   /** Write every datagram the device sends and receives to this pcap file (host/pcap.ts). */
   pcap?: string;
   /** false: run a .ts app without type-checking it first. */
@@ -78,7 +105,13 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const src = appSource(file);
   const capture = opts.pcap ? new LiveCapture(opts.pcap) : null;
   setMessages(MESSAGES);
-  const base = createHostPlatform({ stateFile: opts.state });
+  // the device's settings live in the project, one file per device (app) name
+  const base = createHostPlatform({ stateFile: opts.state || join(process.cwd(), '.espimp', `${basename(file, extname(file))}.json`) });
+  // --wifi: the network wl0 joins, persisted as an imp's BlinkUp leaves it
+  if (opts.wifi) {
+    const [ssid, ...key] = opts.wifi.split(':');
+    base.save(CONFIG_KEY, JSON.stringify({ ...savedConfig(base), wificonfig: key.length ? { ssid, key: key.join(':') } : { ssid } }));
+  }
   let stopped = false;
   // Once stopped the device is off: nothing more on its console.
   const quiet: Platform = { ...base, write: (line) => { if (!stopped) base.write(line); } };
@@ -118,6 +151,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   for (const s of signals) process.on(s, onSignal);
   try {
     const rt = createRuntime(platform, { node: driver }, HOST_BOARD);
+    noticeMissingWifi(rt, base);
     if (opts.agent) {
       const { attachAgent } = await import('../agent-host');
       await attachAgent(rt, opts.agent, platform);
@@ -148,7 +182,8 @@ export function register(program: Command) {
     .option('--ip <address>', `the device's address on the loopback LAN (default ${VIRTUAL_LAN}.2)`, parseIp)
     .option('--duration <seconds>', 'stop after this many seconds (default: run until interrupted)', parseDuration)
     .option('--agent <module>', 'a JavaScript module that plays the imp\'s agent')
-    .option('--state <file>', 'where the device persists its settings (default ~/.espimp/state.json)')
+    .option('--state <file>', 'where the device persists its settings (default .espimp/APP.json in this folder)')
+    .option('--wifi <ssid[:key]>', 'the Wi-Fi network wl0 joins, persisted (the loopback LAN joins any)')
     .option('--pcap <file>', 'write every datagram the device sends and receives to a pcap file (tcpdump -r, Wireshark)')
     .option('--no-typecheck', 'run a .ts app without type-checking it against the app globals\' declarations first')
     .addHelpText('after', HELP)
