@@ -15,14 +15,13 @@
 // recvBufferSize (8192: the kernel doubles it, ~14 such datagrams), reads one datagram per
 // socket per idle-loop turn, and the runtime's drain (a Promise job) runs before the next turn:
 // the ring never fills, so what the app cannot take is dropped by the kernel, not the runtime.
-import dgram from 'node:dgram';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevice, espruinoDir, BIND_REPORTER, type Device, type InterpreterKind } from '../host/espruino/interpreter';
+import { startDevice, espruinoDir, BIND_REPORTER, type InterpreterKind } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
-import { bundleOf, appFile, peer } from '../test/fixtures/device';
+import { bundleOf, appFile, peer, freePort, kernelSockets } from '../test/fixtures/device';
 
 export interface FloodOptions {
   /** Seconds of flood. */
@@ -103,35 +102,10 @@ function floodApp(port: number, busyMs: number): string {
   ].join('\n');
 }
 
-/** A port of 25800-25819 that binds on 0.0.0.0 without SO_REUSEPORT right now (a range no other test file uses). */
-export async function freePort(): Promise<number> {
-  for (let p = 25800; p < 25820; p++) {
-    const s = dgram.createSocket('udp4');
-    const ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.bind(p, '0.0.0.0', () => r(true)); });
-    await new Promise<void>((r) => { try { s.close(() => r()); } catch { r(); } });
-    if (ok) return p;
-  }
-  throw new Error('no free port in 25800-25819');
-}
-
-/** The sockets bound to 0.0.0.0:`port` in /proc/net/udp, with their receive queue and drops. */
-export function kernelSockets(port: number): { rxQueue: number; drops: number }[] {
-  const local = '00000000:' + port.toString(16).toUpperCase().padStart(4, '0');
-  return readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1).map((l) => l.trim().split(/\s+/))
-    .filter((f) => f[1] === local).map((f) => ({ rxQueue: parseInt(f[4].split(':')[1], 16), drops: Number(f[12]) }));
-}
-
-/** Blocks in use: the least of 3 readings (a reading can catch a datagram or a console line in flight). */
-async function blocks(dev: Device): Promise<number> {
-  const r: number[] = [];
-  for (let i = 0; i < 3; i++) r.push(await dev.call('process.memory().usage'));
-  return Math.min(...r);
-}
-
 /** Run the flood (needs the interpreter: see espruinoDir()). */
 export async function runFlood(o: FloodOptions): Promise<FloodResult> {
   const rate = o.rate ?? 600, busyMs = o.busyMs ?? 10, kind = o.kind ?? '2630', log = o.log ?? (() => {});
-  const port = await freePort();
+  const port = await freePort(25800);
   const app = await bundleOf('linux', appFile(floodApp(port, busyMs)), 201);
   const dev = await startDevice({ kind, boot: [...standinsFor('linux'), BIND_REPORTER], app });
   const p = await peer(o.host ?? 181);
@@ -163,7 +137,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
     // warm-up: the first datagrams and a ping go through every path once before the first reading
     for (; sent.flood < 5; sent.flood++) await p.send(floodDatagram(sent.flood), port);
     if (!(await pong())) throw new Error('no pong before the flood');
-    const before = await blocks(dev);
+    const before = await dev.blocksInUse();
     log(`port ${port}, blocks before ${before}; flooding ${o.seconds} s at ${rate}/s, the handler busy ${busyMs} ms a datagram`);
     const t0 = Date.now(), first = sent.flood;
     const seenAtStart = (await counts()).seen;
@@ -178,7 +152,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
     // the first pong says the app has caught up; a second one that everything before it was read
     const answeredFlood = await pong() && await pong();
     const c1 = await settled();
-    const afterFlood = await blocks(dev);
+    const afterFlood = await dev.blocksInUse();
     // the no-handler burst: each datagram the runtime receives is dropped and counted
     await dev.call('mute(true)');
     const r0 = c1.socket.received, d0 = c1.socket.dropped;
@@ -187,7 +161,7 @@ export async function runFlood(o: FloodOptions): Promise<FloodResult> {
     await dev.call('mute(false)');
     const answered = answeredFlood && await pong();
     const c = await settled();
-    const after = await blocks(dev);
+    const after = await dev.blocksInUse();
     const total = (await dev.call('process.memory()')).total;
     const kernelDrops = kdrops();
     const peerTotal = sent.flood + sent.pings + sent.burst;

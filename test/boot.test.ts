@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lan } from '../hal/mock/lan';
@@ -17,6 +17,7 @@ import { bootNet } from '../host/boot';
 import { CONFIG_KEY } from '../firmware/net';
 import { runSim } from '../host/sim';
 import { eventWaiter } from './conformance/fixtures';
+import { kernelSockets } from './fixtures/device';
 
 const root = new URL('..', import.meta.url).pathname;
 const ETH = { niis: { eth0: 'mock', wl0: 'mock' } };
@@ -85,12 +86,6 @@ Boot('espimp sim: imp.net.info() at the top level of each app has its address', 
 
 const Guide = suite("the impOS guide's echo server, line for line");
 
-/** True when something holds UDP `ip`:`port` (a /proc/net/udp row). */
-function bound(ip: string, port: number): boolean {
-  const hex = ip.split('.').map(Number).reverse().map((o) => o.toString(16).padStart(2, '0')).join('').toUpperCase() + ':' + port.toString(16).toUpperCase().padStart(4, '0');
-  return readFileSync('/proc/net/udp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[1] === hex);
-}
-
 Guide('espimp run examples/guide-echo/echo.js (eth0, imp.net.info() at its top level) answers a peer', async () => {
   const w = eventWaiter(30_000);
   const dir = mkdtempSync(join(tmpdir(), 'espimp-guide-'));
@@ -105,7 +100,7 @@ Guide('espimp run examples/guide-echo/echo.js (eth0, imp.net.info() at its top l
   let reply: { msg: Buffer; port: number } | null = null;
   peer.on('message', (msg, r) => { reply = { msg, port: r.port }; w.pulse(); });
   try {
-    await w.until(() => bound('127.77.0.58', 2001) || exit !== undefined, 'the echo socket bound on 127.77.0.58:2001');
+    await w.until(() => kernelSockets(2001, '127.77.0.58').length > 0 || exit !== undefined, 'the echo socket bound on 127.77.0.58:2001');
     assert.is(exit, undefined, out);
     await new Promise<void>((r) => peer.bind(0, '127.77.0.9', () => r()));
     peer.send('hello guide', 2001, '127.77.0.58');

@@ -21,6 +21,7 @@ import { buildBundle } from '../build/bundle';
 import { loadBoard } from '../build/boards';
 import { startDevice, haveInterpreter, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile, ESP8266_MAX_UDP, type StandinOptions } from '../host/espruino/standins';
+import { freePort } from './fixtures/device';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const HAVE = haveInterpreter('device-boards (every board\'s bundle on the real interpreter, with stand-ins)');
@@ -30,21 +31,6 @@ const WIZNET = ['pico-w5500', 'original-wiznet'];
 const BOARDS = [...WIFI, ...WIZNET, 'linux'];
 /** impOS states (firmware/constants.ts). */
 const CONNECTED = 1, WIFI_STOPPED = 105, WIFI_STOPPED_UNHAPPY = 106, ETHERNET_STOPPED_NO_LINK = 204;
-
-/**
- * The echo's port: the first of 25740-25759 (below Linux's ephemeral range, where another
- * process's auto-bound socket could take it; a range no other test file uses) that binds on
- * 0.0.0.0 without SO_REUSEPORT right now (the probe socket is closed again).
- */
-async function freePort(): Promise<number> {
-  for (let p = 25740; p < 25760; p++) {
-    const s = dgram.createSocket('udp4');
-    const ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.bind(p, '0.0.0.0', () => r(true)); });
-    await new Promise<void>((r) => { try { s.close(() => r()); } catch { r(); } });
-    if (ok) return p;
-  }
-  throw new Error('no free port in 25740-25759');
-}
 
 /**
  * The echo example on `port`, its onstate also reporting every state to the test
@@ -197,7 +183,8 @@ if (HAVE) {
   const Echo = suite('every board\'s echo bundle on the real interpreter, with stand-ins');
   /** The echo app and its port, made once for every suite of this file. */
   const echoReady = async () => {
-    port = port || await freePort();
+    // a range no other test file uses
+    port = port || await freePort(25740);
     app = app || echoApp(dir, port);
   };
   Echo.before(echoReady);

@@ -22,15 +22,15 @@
 // stand-in even an app naming only open/openudp/send/close leaves ~250 blocks free once a socket
 // is open, and the next send runs the interpreter out of memory; there a blob(65507) cannot be made).
 // Tests marked `.skip` show runtime bugs (see their `// BUG:` comments); unskip once fixed.
-// Peers at 127.77.0.181-183; device ports from 25800-25819 (bench/flood.ts freePort). Nothing
+// Peers at 127.77.0.181-183; device ports from 25800-25819 (freePort(25800) in test/fixtures/device.ts). Nothing
 // waits for time to pass: only for events and datagrams (their time limits are guards).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startDevice, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
 import { loadBoard } from '../build/boards';
-import { bundleOf, appFile, peer, runWithInterpreter } from './fixtures/device';
-import { runFlood, floodReport, freePort, kernelSockets } from '../bench/flood';
+import { bundleOf, appFile, peer, runWithInterpreter, freePort, kernelSockets } from './fixtures/device';
+import { runFlood, floodReport } from '../bench/flood';
 
 // ---------------------------------------------------------------- flood
 
@@ -320,7 +320,7 @@ Bad('65,507 bytes leave whole (a blob, an ASCII string, a UTF-8 string of 65,506
 
 /** A socket on a free port, its handler `reporter(h, extra)`, bound; the peer `q` sends to it. */
 async function listening(dev: Device, name: string, h: string, extra = ''): Promise<number> {
-  const port = await freePort();
+  const port = await freePort(25800);
   const n = dev.events.filter((e) => e.t === 'bound' && e.port === port).length;
   await dev.run(`global.${name} = F.openudp(${reporter(h, extra)}, ${port})`);
   await bound(dev, port, n + 1);
@@ -415,7 +415,7 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
   const dev = await linuxDevice();
   const q = await peer(TX);
   try {
-    const port = await freePort();
+    const port = await freePort(25800);
     // eth0 is up (boot brings it up): its state is reported once, and the handler closes it there
     let since = dev.events.length;
     await dev.run(`global.G = imp.net.open({interface: "eth0"}, function (s) { report({t: "g", s: s}); if (s == 1 && !global.T) { global.T = G.openudp(${reporter('t')}, ${port}); G.close(); } })`);
@@ -445,7 +445,7 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
   }
 });
 
-// ---------------------------------------------------------------- bugs (skipped until fixed)
+// ---------------------------------------------------------------- bugs this file found (fixed)
 
 // A 0-byte datagram never reaches the app on the Linux port, and now and then it closes the
 // interpreter's dgram socket: Espruino's net_linux_recv reads 0 bytes as end-of-connection

@@ -195,6 +195,13 @@ export class Device {
   }
 
   /** Evaluate `expr` (a JavaScript expression) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
+  /** Blocks in use: the least of three readings (one reading can catch a datagram or a console line in flight). */
+  async blocksInUse(): Promise<number> {
+    const r: number[] = [];
+    for (let i = 0; i < 3; i++) r.push(await this.call('process.memory().usage'));
+    return Math.min(...r);
+  }
+
   call(expr: string, ms = 30_000): Promise<any> {
     const id = this.nextId++;
     return new Promise((res, rej) => {
