@@ -17,6 +17,8 @@ import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
 import { utf8 } from '../../firmware/codec';
+import { quad } from '../../firmware/address';
+import { isGroup } from '../../firmware/multicast';
 import { outside } from '../loopback';
 
 /** One datagram as it went on the wire. */
@@ -43,8 +45,6 @@ export interface LanOptions {
 
 interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
 
-/** True for a link-local group address 224.0.0.x. */
-const isGroupAddr = (ip: string) => /^224\.0\.0\.\d+$/.test(ip);
 
 export class Lan {
   readonly clock: VirtualClock;
@@ -91,7 +91,7 @@ export class Lan {
     this.wire.push(rec);
     if (this.onwire) this.onwire(rec);
     const bcast = to === this.broadcast || to === '255.255.255.255';
-    if (isGroupAddr(to)) {
+    if (isGroup(quad(to))) {
       for (const ep of this.endpoints) {
         if (ep.open && ep.port === toPort && ep !== srcEp && ep.groups && ep.groups[to] && ep.dev.connected(ep.nii)) this.deliver(ep, bytes, from, fromPort, to);
       }
@@ -233,7 +233,7 @@ export class MockDevice {
       send: (h, ip, port, data) => {
         const ep = eps[h];
         if (!ep || !ep.open || !this.connected(ep.nii)) return -1;
-        const group = isGroupAddr(ip);
+        const group = isGroup(quad(ip));
         if (group && !(ep.groups && ep.groups[ip])) return -1;
         if (!group && ip !== '255.255.255.255' && !ip.startsWith(lan.subnet + '.')) {
           if (!ep.told) this.platform.write('ERROR: ' + outside(ip, lan.subnet));
@@ -245,7 +245,7 @@ export class MockDevice {
       },
       join: (h, group) => {
         const ep = eps[h];
-        if (!ep || !ep.open || !isGroupAddr(group)) return -1;
+        if (!ep || !ep.open || !isGroup(quad(group))) return -1;
         (ep.groups || (ep.groups = {}))[group] = true;
         return 0;
       },

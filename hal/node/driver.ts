@@ -24,6 +24,7 @@ import os from 'node:os';
 import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
 import * as L from '../link';
 import { quad, broadcastOf } from '../../firmware/address';
+import { isGroup } from '../../firmware/multicast';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 export interface NodeDriverOptions {
@@ -87,11 +88,6 @@ interface Endpoint {
 
 /** The interface every multicast membership and send is pinned to. */
 export const MULTICAST_IF = '127.0.0.1';
-
-/** True for a link-local group address 224.0.0.x. */
-function isGroupAddr(ip: string): boolean {
-  return /^224\.0\.0\.\d+$/.test(ip) && !!quad(ip);
-}
 
 /** A dgram lookup that answers at once: every address given to bind is a dotted quad already. */
 function literal(address: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void) {
@@ -161,7 +157,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
 
   /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
   function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array | string): number {
-    if (loopback && !dst.startsWith('127.') && !(isGroupAddr(dst) && ep.mif && ep.groups[dst])) return -1;
+    if (loopback && !dst.startsWith('127.') && !(isGroup(quad(dst)) && ep.mif && ep.groups[dst])) return -1;
     // a string as its UTF-8 bytes (a lone surrogate as U+FFFD, as firmware/codec.ts encodes it)
     ep.socks[0].send(typeof data == 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data), port, dst, (err) => {
       if (!err) return;
@@ -284,7 +280,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     close,
     join(h, group) {
       const ep = eps[h];
-      if (!loopback || !ep || !ep.open || !isGroupAddr(group)) return -1;
+      if (!loopback || !ep || !ep.open || !isGroup(quad(group))) return -1;
       if (ep.groups[group]) return 0;
       try {
         const u = ep.socks[0];
