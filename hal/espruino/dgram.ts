@@ -81,7 +81,8 @@ export var createEndpoints = function (rbs: number, from?: (ip: string) => strin
     },
     close: function (h) {
       var s = socks[h];
-      socks[h] = null;
+      // nothing of a closed socket is kept (its onmsg holds the runtime's socket)
+      socks[h] = binds[h] = null;
       if (s) setTimeout(function () { s.close(); }, 0);
     },
   };

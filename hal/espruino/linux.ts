@@ -19,7 +19,6 @@ import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } fr
 /** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
 export interface LinuxOptions { ip: string; rbs: number }
 
-
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
   // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
@@ -69,7 +68,7 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     },
     close: function (h) {
       ep.close(h);
-      if (ub[h]) bs(h).close();
+      if (ub[h]) ub[h].close();
       ub[h] = told[h] = null;
     },
     /**
