@@ -1,6 +1,7 @@
 // Spec section 7: the per-socket receive ring (firmware/ring.ts) — wraparound of payloads
-// and headers, exact fill, refusals that change nothing, string and byte payloads, order,
-// and a differential test against a plain Array model.
+// and headers, exact fill, refusals that change nothing, byte payloads, order, and a
+// differential test against a plain Array model. Binary-string payloads (only Espruino's dgram
+// hands them over; V8's set() cannot copy them) are tested on the interpreter: test/device-linux.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ring } from '../firmware/ring';
