@@ -73,12 +73,8 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if ((t.nii == 'wl0' && !(cfg.wificonfig || {} as any).ssid) ||
         t._drv.up(t.nii, cfg, function (link) { if (g == t._gen) t._set(link); }) < 0) t._set(Link.UNHAPPY);
     }
-    /** The interface's address as _addr() last read it (unset: read it again). */
+    /** The interface's address as the receive path last read it from the driver (unset: read it again). */
     _ip!: string | null;
-    /** The driver's address of the interface (remembered until the state changes), or 0.0.0.0. */
-    _addr(): string {
-      return this._ip = (this._drv.addr(this.nii) || {} as any).address || '0.0.0.0';
-    }
     /** Take a driver link report. */
     _set(link: number) {
       var t = this, s = stateOf(t.nii, link);
@@ -164,17 +160,20 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       this.f = f;
       this.cb = cb;
     }
-    /** Bind to `port` through the driver: true when bound. */
+    /**
+     * Bind through the driver to `port`, or (0) to a free port in 49152-65535, scanning from a
+     * random one and trying at most 8 free ones: true when bound.
+     */
     _bind(port: number): boolean {
-      var t = this, h = t.f._drv.open(t.f.nii, port, t._recv.bind(t));
-      if (h < 0) return false;
-      t.h = h;
-      t._port = port;
-      return ports[port] = true;
-    }
-    /** Bind to a free port in 49152-65535, scanning from a random one, trying at most 8 free ones: true when bound. */
-    _bindEph(): boolean {
-      for (var i = 16384, n = 8, q = Math.random() * 16384 | 0, p; i-- && n;) if (!ports[p = 49152 + ++q % 16384] && (n--, this._bind(p))) return true;
+      var t = this, f = t.f, i = 16384, n = port ? 1 : 8, q = Math.random() * 16384 | 0, p = port, h;
+      while (i-- && n) {
+        if (!port) p = 49152 + ++q % 16384;
+        if (!ports[p] && (n--, (h = f._drv.open(f.nii, p, t._recv.bind(t))) >= 0)) {
+          t.h = h;
+          t._port = p;
+          return ports[p] = true;
+        }
+      }
       return false;
     }
     /**
@@ -190,7 +189,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
       return t.f._state != CONNECTED ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
-        : t.h < 0 && !t._bindEph() || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
+        : t.h < 0 && !t._bind(0) || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }
     /** send()'s checks in the spec's order (throwing); the data to hand the driver: a string as it is, bytes of a blob. */
@@ -228,7 +227,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       live(t);
       if (!isGroup(quad(g))) fail('BAD_GROUP', g);
       if (!d.join) fail('NOT_SUPPORTED', g);
-      if (t.h < 0 && !t._bindEph()) fail('PORT_IN_USE', g);
+      if (t.h < 0 && !t._bind(0)) fail('PORT_IN_USE', g);
       if (d.join(t.h, g) < 0) fail('NOT_SUPPORTED', g);
       (t._g || (t._g = {}))[g] = 1;
     }
@@ -269,7 +268,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this;
       if (!t._open) return;
       count(t, totals, 'received');
-      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f._ip || t.f._addr())) count(t, totals, 'dropped');
+      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f._ip || (t.f._ip = (t.f._drv.addr(t.f.nii) || {} as any).address || '0.0.0.0'))) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
         p.later(function () { t._drain(); });

@@ -9,10 +9,8 @@
 
 declare var E: any;
 
-/** The bytes of `s` (one native conversion). */
-export var utf8 = function (s: string): Uint8Array {
-  return E.toUint8Array(s);
-};
+/** The bytes of `s` (one native conversion; the native function itself, which costs no function object in RAM). */
+export var utf8: (s: string) => Uint8Array = E.toUint8Array;
 
 /**
  * `u8` as a string: one native conversion; marked UTF-8 when a byte is not ASCII, the firmware
@@ -27,6 +25,4 @@ export var text = function (u8: Uint8Array): string {
 };
 
 /** A new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
-export var copy = function (u: Uint8Array | string): Uint8Array {
-  return E.toUint8Array(u);
-};
+export var copy: (u: Uint8Array | string) => Uint8Array = E.toUint8Array;
