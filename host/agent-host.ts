@@ -3,14 +3,71 @@
 // its sends on the link. attachAgent() joins it to a host runtime (`espimp run --agent`)
 // through the same frame encoder and decoder the serial console uses. Errors in the
 // module's handlers are reported and never stop the device or the link.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Agent modules load from any folder as .js, .mjs, .cjs or .ts (loadAgentModule).
+import { statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
 import { fail } from '../firmware/errors';
 import { UserError } from './cli-error';
 import { FrameDecoder, encodeLine, replFrame } from './agent-link';
+
+/** The file extensions an agent module may have. */
+export const AGENT_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts'];
+
+/** An error's message, first line only (the CLI prints one line). */
+function firstLine(e: any): string {
+  return String(e && e.message || e).split('\n').find((l) => l.trim()) || String(e);
+}
+
+/**
+ * Why a module failed to load, as one line, with the place when the error tells it: esbuild's
+ * "Transform failed with 1 error:" is followed by `file:line:col: ERROR: ...`; a CommonJS
+ * syntax error's stack starts with `file:line`.
+ */
+function loadFailure(e: any): string {
+  const lines = String(e && e.message || e).split('\n');
+  if (/^Transform failed with \d+ errors?:$/.test(lines[0]) && lines[1]) return lines[1];
+  const at = e && typeof e.stack === 'string' ? e.stack.split('\n')[0] : '';
+  const what = e instanceof SyntaxError ? `SyntaxError: ${firstLine(e)}` : firstLine(e);
+  return /^(\/|[A-Za-z]:\\|file:).*:\d+$/.test(at) ? `${at}: ${what}` : what;
+}
+
+/**
+ * The agent function of the module at `file`: its default export (an ES module's
+ * `export default`, a CommonJS module's `module.exports` or `exports.default`).
+ * Loads from any folder, with or without a package.json around it, through tsx's
+ * isolated loader (`tsImport`): `.ts` is transpiled, `.js` is ESM or CommonJS by its
+ * package.json's "type" and, without one, by its syntax; `.mjs`/`.cjs` are what they say.
+ * (A plain import() failed outside the repository: under the tsx hooks `espimp` registers
+ * when it runs its sources, a `.js` or `.ts` there is a CommonJS require of an ES module,
+ * "Cannot require() ES Module ... in a cycle"; the compiled CLI cannot import `.ts` at all.)
+ * Throws a one-line UserError: ERR_AGENT_NOT_FOUND (no such file), ERR_AGENT_BAD (another
+ * extension, or no function exported), ERR_AGENT_THREW (it failed to load).
+ */
+export async function loadAgentModule(file: string): Promise<(device: Device) => unknown> {
+  const path = resolve(file);
+  let isFile = false;
+  try { isFile = statSync(path).isFile(); } catch { /* missing */ }
+  if (!isFile) throw new UserError(`agent module not found: ${file}`, 'ERR_AGENT_NOT_FOUND');
+  if (!AGENT_EXTENSIONS.includes(extname(path))) {
+    throw new UserError(`${file}: an agent module is a ${AGENT_EXTENSIONS.join(', ')} file`, 'ERR_AGENT_BAD');
+  }
+  let mod: any;
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    mod = await tsImport(path, import.meta.url);
+  } catch (e: any) {
+    throw new UserError(`${file}: could not load the agent module: ${loadFailure(e)}`, 'ERR_AGENT_THREW');
+  }
+  let start = mod && mod.default;
+  // ESM syntax loaded as CommonJS (a .ts or .js with no "type": "module") or exports.default = fn
+  if (start && typeof start === 'object' && typeof start.default === 'function') start = start.default;
+  if (typeof start !== 'function') {
+    throw new UserError(`${file}: exports no agent: its default export (export default, or module.exports) must be a function(device)`, 'ERR_AGENT_BAD');
+  }
+  return start;
+}
 
 /** What an agent module's default export is given. */
 export interface Device {
@@ -58,20 +115,11 @@ export class AgentHost {
 
   /** Import the module at `file` and call its default export with `device`. Throws UserError when it cannot. */
   async load(file: string): Promise<void> {
-    const path = resolve(file);
-    if (!existsSync(path)) throw new UserError(`agent module not found: ${file}`, 'ERR_AGENT_NOT_FOUND');
-    let mod: any;
-    try {
-      mod = await import(pathToFileURL(path).href);
-    } catch (e: any) {
-      throw new UserError(`${file}: could not load the agent module: ${e && e.message || e}`, 'ERR_AGENT_THREW');
-    }
-    const start = mod && mod.default;
-    if (typeof start !== 'function') throw new UserError(`${file}: an agent module must export a default function(device)`, 'ERR_AGENT_BAD');
+    const start = await loadAgentModule(file);
     try {
       await start(this.device);
     } catch (e: any) {
-      throw new UserError(`${file}: the agent module threw while starting: ${e && e.message || e}`, 'ERR_AGENT_THREW');
+      throw new UserError(`${file}: the agent module threw while starting: ${firstLine(e)}`, 'ERR_AGENT_THREW');
     }
   }
 

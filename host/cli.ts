@@ -3,11 +3,13 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UserError } from './cli-error';
+import * as boards from './commands/boards';
 import * as build from './commands/build';
 import * as check from './commands/check';
 import * as consoleCmd from './commands/console';
 import * as demo from './commands/demo';
 import * as flash from './commands/flash';
+import * as init from './commands/init';
 import * as run from './commands/run';
 import * as sim from './commands/sim';
 
@@ -17,7 +19,7 @@ export interface CommandModule {
 }
 
 /** The subcommands, in the order `espimp --help` lists them: one module per host/commands/*.ts. */
-export const COMMANDS: Record<string, CommandModule> = { build, check, console: consoleCmd, demo, flash, run, sim };
+export const COMMANDS: Record<string, CommandModule> = { boards, build, check, console: consoleCmd, demo, flash, init, run, sim };
 
 /** The version in package.json. */
 export function version(): string {

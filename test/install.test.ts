@@ -47,7 +47,7 @@ install('npm pack compiles dist/ and packs it with the sources the command reads
   assert.is(filename, `espimp-${VERSION}.tgz`);
   const paths: string[] = packed.map((f: { path: string }) => f.path);
   for (const p of ['bin/espimp.js', 'dist/cli.js', 'dist/inputs.json', 'host/cli.ts', 'firmware/runtime.ts', 'hal/espruino/codec.ts', 'boards/espruino-wifi.json',
-    'host/espruino/standins/dgram.js', 'examples/echo/echo.js', 'package.json', 'README.md']) {
+    'host/espruino/standins/dgram.js', 'examples/echo/echo.js', 'templates/init/echo.ts', 'templates/init/gitignore', 'package.json', 'README.md']) {
     assert.ok(paths.includes(p), `${p} packed`);
   }
   assert.not.ok(paths.some((p) => /^(test|bench|docs|node_modules)\//.test(p)), 'no tests, benches, docs or node_modules');
@@ -79,6 +79,15 @@ install('espimp check and espimp build on an app of that project', () => {
   const usage = espimp('build', 'echo.js');
   assert.is(usage.status, 2, said(usage));
   assert.is(usage.stderr, "espimp: required option '--board <name>' not specified (espimp build --help for usage)\n");
+});
+
+install('espimp init there: the templates come with the package, and the project depends on the installed espimp', () => {
+  const r = espimp('init', 'proj', '--no-install');
+  assert.is(r.status, 0, said(r));
+  const pkg = JSON.parse(readFileSync(join(app, 'proj/package.json'), 'utf8'));
+  assert.is(pkg.devDependencies.espimp, 'file:../node_modules/espimp');
+  assert.match(readFileSync(join(app, 'proj/echo.js'), 'utf8'), /udpsocket\.send\(fromAddress, fromPort, data\)/);
+  assert.ok(existsSync(join(app, 'proj/test/app.test.js')) && existsSync(join(app, 'proj/jsconfig.json')));
 });
 
 install.run();

@@ -112,7 +112,7 @@ run('an agent module that throws in a handler is reported and the link goes on; 
     }
   };
   await fail(null, /agent module not found/);
-  await fail('export const x = 1;', /must export a default function\(device\)/);
+  await fail('export const x = 1;', /exports no agent: its default export \(export default, or module\.exports\) must be a function\(device\)/);
   await fail('export default function () { throw new Error("nope"); }', /threw while starting: nope/);
   await fail('export default function ( {', /could not load the agent module/);
 });
