@@ -1,21 +1,17 @@
 // What the board lacks, found in the app's own source at build time (issue 12): an NII the
-// board does not have, a literal payload over the board's largest datagram, and imp.net.info()
-// read at the app's top level (a board's app starts before its interface is up; the PC boots
-// first: docs/decisions.md "Boot"). Each warning carries the app's file:line:col.
-import * as acorn from 'acorn';
+// board does not have and a literal payload over the board's largest datagram. Each warning
+// carries the app's file:line:col. (An app that reads imp.net.info() at its top level needs no
+// warning: its bundle boots like an imp first, build/boot-transform.ts.)
 import { ancestor } from 'acorn-walk';
 import type { Board } from './boards';
+import { parseApp } from './boot-transform';
 import { TYPES } from '../firmware/niis';
 
 /** `file:line:col: message` for each thing in app source `src` that `board` cannot do. */
 export function boardWarnings(src: string, file: string, board: Board): string[] {
-  let ast: acorn.Node;
-  try {
-    ast = acorn.parse(src, { ecmaVersion: 'latest', locations: true, allowHashBang: true });
-  } catch {
-    // a syntax error is the build's to report
-    return [];
-  }
+  const ast = parseApp(src);
+  // a syntax error is the build's to report
+  if (!ast) return [];
   const out: { at: number; text: string }[] = [];
   const at = (n: any, text: string) => out.push({ at: n.start, text: `${file}:${n.loc.start.line}:${n.loc.start.column + 1}: ${text}` });
   const has = Object.keys(board.niis);
@@ -29,20 +25,13 @@ export function boardWarnings(src: string, file: string, board: Board): string[]
         at(n.value, `${board.name} has no ${n.value.value} (it has ${has.join(', ')}): imp.net.open will throw ERR_NO_INTERFACE there; imp.net.info().interface[0].nii names the board's first interface`);
       }
     },
-    CallExpression(n: any, _state: unknown, parents: any[]) {
+    CallExpression(n: any) {
       const c = n.callee;
       if (c.type !== 'MemberExpression') return;
       const name = c.property && (c.property.name || c.property.value);
       if (name === 'send' && n.arguments.length === 3 && n.arguments[2].type === 'Literal' && typeof n.arguments[2].value === 'string') {
         const bytes = Buffer.byteLength(n.arguments[2].value, 'utf8');
         if (bytes > board.maxDatagram) at(n.arguments[2], `a ${bytes}-byte payload: ${board.name} sends at most ${board.maxDatagram} bytes in a datagram`);
-      }
-      // its NII list does not depend on the link (examples/echo/echo.js picks interface[0].nii at the top)
-      const parent = parents[parents.length - 2];
-      const nameOnly = parent && parent.type === 'MemberExpression' && parent.object === n && (parent.property.name || parent.property.value) === 'interface';
-      const top = !nameOnly && !parents.some((p) => /Function/.test(p.type));
-      if (top && name === 'info' && c.object.type === 'MemberExpression' && c.object.object.name === 'imp' && (c.object.property.name || c.object.property.value) === 'net') {
-        at(n, `imp.net.info() at the app's top level: on ${board.name} the app starts before its interface is up, so it has no address yet (read it in the imp.net.open callback, once the state is imp.net.CONNECTED)`);
       }
     },
   });

@@ -14,6 +14,7 @@ import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
 import { rollupConfig, appNames, usesExtended, TERSER, type AppNames } from './config';
 import { boardWarnings } from './board-warnings';
+import { parseApp, topLevelInfoCalls, bootTransform } from './boot-transform';
 import { estimate, type SizeEstimate } from './size';
 
 export interface BuildOptions extends EntryOptions {
@@ -25,6 +26,8 @@ export interface BuildOptions extends EntryOptions {
   minify?: boolean;
   /** false: do not fail over the memory budget. */
   budget?: boolean;
+  /** false: never boot before the app (to measure what boot costs: build/boot-transform.ts). */
+  boot?: boolean;
 }
 
 export interface BuildResult {
@@ -43,8 +46,11 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
   const board = loadBoard(o.board);
   const app = appSource(o.app).replace(/\s+$/, '') + '\n';
   const names = scan === undefined ? appNames(app) : scan;
-  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names) });
-  return { board, app, cfg: rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
+  // an app that reads imp.net.info() at its top level boots like an imp first (build/boot-transform.ts)
+  const ast = parseApp(app);
+  const boot = o.boot !== false && !!ast && topLevelInfoCalls(ast).length > 0;
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), boot });
+  return { board, app, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
 }
 
 /** The bundle Rollup makes with `cfg` (its warnings added to `warnings`). */

@@ -10,9 +10,10 @@ import { ROOT, type Board } from './boards';
 /**
  * Build-time choices beyond the board: the loopback LAN of the linux board, and `statics`:
  * false when the app can never give a staticconfig (build/config.ts usesExtended), so the
- * drivers' static-address code is left out.
+ * drivers' static-address code is left out. `boot`: the app starts through imp._boot
+ * (build/boot-transform.ts), so the entry adds it (firmware/boot.ts).
  */
-export interface EntryOptions { lan?: string; ip?: string; statics?: boolean }
+export interface EntryOptions { lan?: string; ip?: string; statics?: boolean; boot?: boolean }
 
 /** Where each driver lives and how its options are written from the board data. */
 const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
@@ -46,11 +47,16 @@ export function entrySource(b: Board, o: EntryOptions): string {
   const names = [...new Set(Object.values(b.niis))];
   const imp = (file: string, what: string) => `import { ${what} } from ${JSON.stringify(join(ROOT, file))};`;
   const settings = { niis: b.niis, ring: b.ring, bucket: b.bucket };
+  const platform = `createEspruinoPlatform(${b.memory.reserve || 0})`;
   return [
     imp('firmware/runtime.ts', 'createRuntime'),
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
+    ...(o.boot ? [imp('firmware/boot.ts', 'bootThen')] : []),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
-    `var r = createRuntime(createEspruinoPlatform(${b.memory.reserve || 0}), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    ...(o.boot ? [`var p = ${platform};`] : []),
+    `var r = createRuntime(${o.boot ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    // boot like an imp before the app runs (its statements are handed to imp._boot)
+    ...(o.boot ? ['r.imp._boot = bootThen(r.imp.net, p);'] : []),
     // every runtime key becomes a global (Espruino's `global` object)
     'Object.assign(global, r);',
     '',

@@ -154,7 +154,7 @@ export function runSim(opts: SimOptions): SimResult {
         result.agent.push(msg);
         dev.platform.write(`agent.send(${JSON.stringify(msg[0])}, ${JSON.stringify(msg[1])})`);
       };
-      booted.push({ dev, result, stats: () => rt.imp.net.stats(), start: () => startApp(sources[i], spec.file, rt, p, spec.globals), giveUp: bootNet(rt, p, () => { waiting--; }) });
+      booted.push({ dev, result, stats: () => rt.imp.net.stats(), start: () => startApp(sources[i], spec.file, rt, p, spec.globals), giveUp: bootNet(rt, p, () => { waiting--; }, sources[i]) });
     });
     // boot like an imp: every device's default interface connected (or given up on), in virtual time, before the apps start
     while (waiting > 0 && lan.clock.now() < BOOT_LIMIT_MS) lan.run(10);

@@ -1,6 +1,5 @@
 // What a board lacks is known at build time (issue 12, build/board-warnings.ts): an NII the
-// board does not have, a literal payload over its largest datagram, imp.net.info() read at the
-// app's top level — each with the app's file:line:col, from `espimp build` and
+// board does not have, a literal payload over its largest datagram — each with the app's file:line:col, from `espimp build` and
 // `espimp check --board`; `--strict` makes them fail the build.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -30,16 +29,8 @@ Warn('a literal payload over maxDatagram (UTF-8 bytes), not one at it', () => {
   assert.match(w[0], new RegExp(`^app\\.js:2:\\d+: a ${b.maxDatagram + 2}-byte payload: esp8266 sends at most ${b.maxDatagram} bytes`));
 });
 
-Warn('imp.net.info() at the top level warns; inside a function, or only for interface[0].nii, it does not', () => {
-  const src = [
-    'var nii = imp.net.info().interface[0].nii;',
-    'var i = imp.net.info();',
-    'function f() { return imp.net.info().ipv4; }',
-    'var g = () => imp.net.info();',
-  ].join('\n');
-  const w = boardWarnings(src, 'app.js', loadBoard('linux'));
-  assert.is(w.length, 1, w.join('\n'));
-  assert.match(w[0], /^app\.js:2:9: imp\.net\.info\(\) at the app's top level/);
+Warn('imp.net.info() at the top level gives no warning: the bundle boots like an imp (test/guide.test.ts)', () => {
+  assert.equal(boardWarnings('var i = imp.net.info();\n', 'app.js', loadBoard('esp32')), []);
 });
 
 Warn('a syntax error is left to the build (no warning, no throw)', () => {

@@ -2,12 +2,10 @@
 // Boot like an imp (spec §2 "Boot", host/boot.ts): the default interface is connected before
 // the app's first line, so imp.net.info() has the address at its top level; boot persists
 // nothing; an app's open() of the connected interface gets its state once, and extended
-// config restarts the link with it. `espimp run` and `sim` boot; the impOS guide's echo
-// server, translated line for line (examples/guide-echo/echo.js), answers a peer in `run`.
+// config restarts the link with it. `espimp run` and `sim` boot (the impOS guide's examples,
+// which rely on it, in `run`, `sim` and on the boards: test/guide.test.ts).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import dgram from 'node:dgram';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +14,9 @@ import { boot } from './helpers';
 import { bootNet } from '../host/boot';
 import { CONFIG_KEY } from '../firmware/net';
 import { runSim } from '../host/sim';
-import { eventWaiter } from './conformance/fixtures';
-import { kernelSockets } from './fixtures/device';
+import { bootTransform, topLevelInfoCalls, parseApp } from '../build/boot-transform';
+import vm from 'node:vm';
 
-const root = new URL('..', import.meta.url).pathname;
 const ETH = { niis: { eth0: 'mock', wl0: 'mock' } };
 
 const Boot = suite('boot like an imp');
@@ -84,36 +81,37 @@ Boot('espimp sim: imp.net.info() at the top level of each app has its address', 
   assert.equal(r.devices.map((d) => d.lines[0]), ['top 192.168.77.1', 'top 192.168.77.2']);
 });
 
-const Guide = suite("the impOS guide's echo server, line for line");
+const Transform = suite('boot transform (board bundles, build/boot-transform.ts)');
 
-Guide('espimp run examples/guide-echo/echo.js (eth0, imp.net.info() at its top level) answers a peer', async () => {
-  const w = eventWaiter(30_000);
-  const dir = mkdtempSync(join(tmpdir(), 'espimp-guide-'));
-  const dev = spawn(process.execPath, ['bin/espimp.js', 'run', 'examples/guide-echo/echo.js', '--ip', '192.168.77.58', '--state', join(dir, 'state.json')], { cwd: root });
-  let out = '', exit: number | null | undefined;
-  dev.stdout.on('data', (d) => { out += d; w.pulse(); });
-  dev.stderr.on('data', (d) => { out += d; w.pulse(); });
-  dev.on('exit', (code) => { exit = code; w.pulse(); });
-  // the app says nothing when it listens: the kernel's socket table does
-  const poll = setInterval(() => w.pulse(), 50);
-  const peer = dgram.createSocket('udp4');
-  let reply: { msg: Buffer; port: number } | null = null;
-  peer.on('message', (msg, r) => { reply = { msg, port: r.port }; w.pulse(); });
-  try {
-    await w.until(() => kernelSockets(2001, '127.77.0.58').length > 0 || exit !== undefined, 'the echo socket bound on 127.77.0.58:2001');
-    assert.is(exit, undefined, out);
-    await new Promise<void>((r) => peer.bind(0, '127.77.0.9', () => r()));
-    peer.send('hello guide', 2001, '127.77.0.58');
-    await w.until(() => reply !== null, 'the echo');
-    assert.is(reply!.msg.toString(), 'hello guide');
-    assert.is(reply!.port, 2001);
-    await w.until(() => /Received 11bytes from 192\.168\.77\.9:\d+/.test(out), 'the log line');
-  } finally {
-    clearInterval(poll);
-    dev.kill('SIGINT');
-    peer.close();
-  }
+Transform('the app runs when imp._boot calls it, and its top-level names are globals', () => {
+  const src = [
+    'var a = 1, b; let c = a + 1; const d = [c];',
+    'for (var i = 0; i < 2; i++) { var inner = i; }',
+    'for (var k in { x: 1 }) {}',
+    'class K {}',
+    'var f = function () { var local = 5; return local; };',
+    'function g() { var hidden = 1; return a + hidden; }',
+    'var top = imp.net.info().ipv4.address;',
+  ].join('\n');
+  let start: (() => void) | null = null;
+  const ctx: any = { imp: { _boot: (app: () => void) => { start = app; }, net: { info: () => ({ ipv4: { address: '192.168.1.9' } }) } } };
+  vm.createContext(ctx);
+  vm.runInContext(bootTransform(src), ctx);
+  // (values of the other realm compared as JSON)
+  const inApp = (expr: string) => JSON.parse(vm.runInContext(`JSON.stringify(${expr})`, ctx));
+  assert.equal(inApp('[typeof g, "top" in this, typeof top]'), ['function', true, 'undefined'], 'declared before boot, not yet run');
+  start!();
+  assert.equal(inApp('[a, typeof b, c, d, i, inner, k, typeof K, f(), g(), top, typeof local, typeof hidden]'),
+    [1, 'undefined', 2, [2], 2, 1, 'x', 'function', 5, 2, '192.168.1.9', 'undefined', 'undefined']);
+});
+
+Transform('only imp.net.info() read at the top level asks for the boot (not in a function, not only its NII list)', () => {
+  const calls = (src: string) => topLevelInfoCalls(parseApp(src)!).length;
+  assert.is(calls('var i = imp.net.info();'), 1);
+  assert.is(calls('var n = imp.net.info().interface[0].nii;'), 0);
+  assert.is(calls('function f() { return imp.net.info(); }'), 0);
+  assert.is(calls('var f = () => imp.net.info();'), 0);
 });
 
 Boot.run();
-Guide.run();
+Transform.run();

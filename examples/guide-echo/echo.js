@@ -2,9 +2,9 @@
 // Squirrel (../shared/seeds/impos-local-networking-guide.txt, "Making A Local Connection";
 // the state constants its page lost are put back). Like the guide it reads imp.net.info() at
 // its top level, right after imp.net.open(): that works because the device boots like an
-// imp (spec §2 "Boot": on the PC, `espimp run` and `sim` connect the default interface
-// before the first line). It names eth0, as the guide's imp005 does; examples/echo/echo.js
-// is the portable variant.
+// imp (spec §2 "Boot": `espimp run`, `sim` and a board bundle connect the default interface
+// before the first line). It names eth0, as the guide's imp005 does; echo-wl0.js is the same
+// file on wl0, echo-any.js on the board's first NII (runs on every board).
 var udpsocket = null;
 var interface = null;
 var ucastIP = null;

@@ -159,7 +159,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     // boot like an imp: the default interface connected (or given up on) before the app's first line
     await new Promise<void>((resolve) => {
       const limit = setTimeout(() => giveUp(), BOOT_LIMIT_MS);
-      const giveUp = bootNet(rt, platform, () => { clearTimeout(limit); resolve(); });
+      const giveUp = bootNet(rt, platform, () => { clearTimeout(limit); resolve(); }, src);
     });
     if (!stopped) startApp(src, file, rt, platform);
   } catch (e) {
