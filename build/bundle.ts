@@ -6,13 +6,14 @@
 import { rollup, type RollupLog } from 'rollup';
 import { minify } from 'terser';
 import * as acorn from 'acorn';
-import { appSource, readApp } from '../host/app';
+import { SourceMap } from 'node:module';
+import { appCode, readApp, type AppCode } from '../host/app';
 import { emitCosts, formatEmitCost, scanWithoutEnums } from '../host/typecheck';
 import { UserError } from '../host/cli-error';
 import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, appNames, usesExtended, TERSER, type AppNames } from './config';
+import { rollupConfig, appNames, usesExtended, TERSER, type AppNames, type MinifyRecord } from './config';
 import { boardWarnings } from './board-warnings';
 import { parseApp, topLevelInfoCalls, bootTransform } from './boot-transform';
 import { estimate, type SizeEstimate } from './size';
@@ -44,13 +45,56 @@ export interface BuildResult {
 /** The board, the app's source (trailing space cut to one newline) and the Rollup options of one bundle (pruned by the app's scan, or `scan`). */
 function configFor(o: BuildOptions, scan?: AppNames | null) {
   const board = loadBoard(o.board);
-  const app = appSource(o.app).replace(/\s+$/, '') + '\n';
+  const source = appCode(o.app);
+  const app = source.code.replace(/\s+$/, '') + '\n';
+  try {
+    acorn.parse(app, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true });
+  } catch (e: any) {
+    const at = e.loc ? source.at(e.loc.line, e.loc.column + 1) : null;
+    throw new UserError(`${o.app}${at ? `:${at.line}:${at.column}` : ''}: SyntaxError: ${String(e.message).replace(/ \(\d+:\d+\)$/, '')}`, 'ERR_APP_SYNTAX');
+  }
   const names = scan === undefined ? appNames(app) : scan;
-  // an app that reads imp.net.info() at its top level boots like an imp first (build/boot-transform.ts)
+  // an app that reads imp.net.info() at its top level boots like an imp first (build/boot-transform.ts;
+  // findings in such an app's rewritten text are shown at bundle.js:L:C, not mapped back)
   const ast = parseApp(app);
   const boot = o.boot !== false && !!ast && topLevelInfoCalls(ast).length > 0;
   const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), boot });
-  return { board, app, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
+  const record: MinifyRecord = {};
+  return { board, app, source, record, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names, record }) };
+}
+
+/** Line and column (from 1) of offset `i` in `text`. */
+function lineColumn(text: string, i: number): { line: number; column: number } {
+  const before = text.slice(0, i), nl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: i - nl };
+}
+
+/** Offset of line:column (from 1) in `text`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let i = 0;
+  for (let l = 1; l < line && i >= 0; l++) i = text.indexOf('\n', i) + 1;
+  return i + column - 1;
+}
+
+/**
+ * Where a position in the bundle `code` is in the app's own file: back through terser's source
+ * map to the rendered chunk (the app is its tail, Rollup's footer), then through the app's own
+ * map (a .ts app's lines); `bundle.js:L:C` when it is in the runtime. (The ASCII escaping after
+ * terser, "\xHH" -> "\u00HH", can shift a column by 2 per such escape before it on the line.)
+ */
+function appPosition(code: string, line: number, column: number, app: string, source: AppCode, record: MinifyRecord, file: string): string {
+  let chunk = code, l = line, c = column;
+  if (record.input && record.map) {
+    const e: any = new SourceMap(record.map as any).findEntry(line - 1, column - 1);
+    if (!e || typeof e.originalLine !== 'number') return `bundle.js:${line}:${column}`;
+    chunk = record.input;
+    l = e.originalLine + 1;
+    c = e.originalColumn + 1 + (e.generatedLine === line - 1 ? column - 1 - e.generatedColumn : 0);
+  }
+  const start = chunk.lastIndexOf(app.replace(/\n$/, '')), at = offsetOf(chunk, l, c);
+  if (start < 0 || at < start) return `bundle.js:${line}:${column}`;
+  const inApp = lineColumn(app, at - start), p = source.at(inApp.line, inApp.column);
+  return `${file}:${p.line}:${p.column}`;
 }
 
 /** The bundle Rollup makes with `cfg` (its warnings added to `warnings`). */
@@ -85,7 +129,7 @@ async function typescriptCosts(o: BuildOptions, code: string): Promise<string[]>
 
 /** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
 export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
-  const { board, app, cfg } = configFor(o);
+  const { board, app, cfg, source, record } = configFor(o);
   // what the board lacks, in the app's own coordinates, first
   const warnings: string[] = boardWarnings(app, o.app, board);
   const code = await bundled(o, cfg, warnings);
@@ -97,7 +141,8 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   const findings = errorsOf(checkSource(code, 'bundle.js'));
   if (findings.length) {
     const f = findings[0];
-    throw new UserError(`build failed: ${findings.length} Espruino compatibility finding(s), first: bundle.js:${f.line}:${f.column} ${f.rule} ${f.message}`, 'ERR_CHECK');
+    const at = appPosition(code, f.line, f.column, app, source, record, o.app);
+    throw new UserError(`build failed: ${findings.length} Espruino compatibility finding(s), first: ${at} ${f.rule} ${f.message}`, 'ERR_CHECK');
   }
   if (o.app.endsWith('.ts')) warnings.push(...await typescriptCosts(o, code));
   const appBytes = o.minify === false ? app.length : ((await minify(app, TERSER)).code || '').length + 1;

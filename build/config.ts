@@ -43,12 +43,16 @@ export function terserFor(names: AppNames | null): MinifyOptions {
   return { ...TERSER, mangle: { properties: { regex: /^_/, reserved } } };
 }
 
-/** terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds start-up time here). */
-function terserChunk(options: MinifyOptions): Plugin {
+/** What the minifier was given and its source map back to that (build/bundle.ts maps checker findings through it to the app). */
+export interface MinifyRecord { input?: string; map?: object }
+
+/** terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds start-up time here); with `record`, its input and source map kept there. */
+function terserChunk(options: MinifyOptions, record?: MinifyRecord): Plugin {
   return {
     name: 'espimp-terser',
     async renderChunk(code) {
-      const out = await minify(code, options);
+      const out = await minify(code, record ? { ...options, sourceMap: { asObject: true } } : options);
+      if (record) Object.assign(record, { input: code, map: out.map });
       return { code: unicodeEscapes(out.code || ''), map: null };
     },
   };
@@ -231,7 +235,7 @@ function virtualEntry(source: string): Plugin {
  * Rollup options for one bundle: `entry` is the generated entry source, `app` the app's
  * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs.
  */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null }): RollupOptions & { output: any } {
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord }): RollupOptions & { output: any } {
   const names = opts.names, all = usesAll(names);
   const agent = !names || names.values.some((v) => /agent/.test(v));
   return {
@@ -279,7 +283,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
         },
       }),
       ...(all ? [] : [membersPrune(OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m)))]),
-      ...(opts.minify === false ? [] : [terserChunk(terserFor(names))]),
+      ...(opts.minify === false ? [] : [terserChunk(terserFor(names), opts.record)]),
     ],
     output: {
       format: 'iife',

@@ -136,7 +136,7 @@ export class PcapWriter {
 }
 
 /** The node driver's observer (hal/node/driver.ts, NodeDriverOptions.tap). */
-export type DriverTap = (received: boolean, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, broadcast: boolean) => void;
+export type DriverTap = (received: boolean, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, broadcast: boolean, refused?: boolean) => void;
 
 /** How long a broadcast from outside this process counts as the same one arriving at another of its devices, µs. */
 const SAME_BROADCAST_US = 100_000;
@@ -157,7 +157,8 @@ export class LiveCapture {
   /** The tap for the driver of the device at virtual address `ip`. */
   tap(ip: string): DriverTap {
     this.local.add(ip);
-    return (received, from, fromPort, to, toPort, data, broadcast) => {
+    return (received, from, fromPort, to, toPort, data, broadcast, refused) => {
+      if (refused) return; // never on the wire
       const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
       if (received && this.local.has(from)) return;
       if (received && broadcast) {

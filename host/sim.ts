@@ -3,16 +3,17 @@
 // device, line) and returns every device's counters. Device arguments: FILE[@HOST][,NAME=VALUE]...
 import { bootNet, BOOT_LIMIT_MS } from './boot';
 import { basename, extname } from 'node:path';
-import { Lan, MockDevice, type WireRecord } from '../hal/mock/lan';
+import { Lan, MockDevice, type WireRecord, type WireFate } from '../hal/mock/lan';
 import type { BoardSettings } from '../hal/contract';
 import { createRuntime } from '../firmware/runtime';
 import { unframe } from '../firmware/agent';
 import type { Counters } from '../firmware/counters';
-import { appSource, guarded, startApp } from './app';
+import { appCode, guarded, startApp } from './app';
 import { UserError } from './cli-error';
 import { VIRTUAL_LAN } from '../hal/loopback';
 import { CONFIG_KEY } from '../firmware/net';
 import { PcapWriter } from './pcap';
+import { traceLine } from './trace';
 
 /** The board every simulated device is: eth0 and wl0 (joined with the LAN's credentials), a 4 KiB ring, impOS's rate limit. */
 export const SIM_BOARD: BoardSettings = {
@@ -36,6 +37,8 @@ export interface SimOptions {
   /** Where timeline lines go (default: nowhere). */ print?: (line: string) => void;
   /** Write every datagram on the wire to this pcap file (host/pcap.ts), times from the virtual clock. */ pcap?: string;
   /** Called with every datagram on the wire, as it goes on (before loss). */ onwire?: (w: WireRecord) => void;
+  /** Where --trace lines go, one per datagram on the wire or refused (host/trace.ts); default: no trace. */ trace?: (line: string) => void;
+  /** Trace lines in colour (ANSI). */ color?: boolean;
 }
 
 /** What one device did. */
@@ -97,6 +100,14 @@ export function clockText(ms: number): string {
   return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}.${String(ms % 1000).padStart(3, '0')}`;
 }
 
+/** The trace marks of a wire record: refused, copies lost to --loss (both red), nobody holding the port. */
+function wireMarks(fate: WireFate): { marks: string[]; bad: boolean } {
+  if (fate.refused) return { marks: ['refused: outside the virtual LAN'], bad: true };
+  const marks = fate.lost.map((ip) => `lost -> ${ip}`);
+  if (!fate.deliveries) marks.push('no one listening');
+  return { marks, bad: fate.lost.length > 0 };
+}
+
 /** Give every spec without @HOST the lowest free host number; refuse two devices on one host. */
 function assignHosts(specs: DeviceSpec[]): number[] {
   const taken = new Set<number>();
@@ -123,11 +134,13 @@ export function runSim(opts: SimOptions): SimResult {
   const names = opts.devices.map((s, i) => `${basename(s.file, extname(s.file))}@${hosts[i]}`);
   const width = Math.max(...names.map((n) => n.length));
   const print = opts.print || (() => {});
-  const sources = opts.devices.map((s) => appSource(s.file));
+  const sources = opts.devices.map((s) => appCode(s.file));
   const pcap = opts.pcap ? new PcapWriter(opts.pcap) : null;
-  if (pcap || opts.onwire) {
-    const onwire = opts.onwire;
-    lan.onwire = (w) => {
+  if (pcap || opts.onwire || opts.trace) {
+    const { onwire, trace } = opts;
+    lan.onwire = (w, fate) => {
+      if (trace) trace(traceLine(clockText(w.t), { ...w, ...wireMarks(fate) }, !!opts.color));
+      if (fate.refused) return;
       if (pcap) pcap.write(w.t * 1000, { ...w, broadcast: w.to === lan.broadcast || w.to === '255.255.255.255' });
       if (onwire) onwire(w);
     };
@@ -154,7 +167,7 @@ export function runSim(opts: SimOptions): SimResult {
         result.agent.push(msg);
         dev.platform.write(`agent.send(${JSON.stringify(msg[0])}, ${JSON.stringify(msg[1])})`);
       };
-      booted.push({ dev, result, stats: () => rt.imp.net.stats(), start: () => startApp(sources[i], spec.file, rt, p, spec.globals), giveUp: bootNet(rt, p, () => { waiting--; }, sources[i]) });
+      booted.push({ dev, result, stats: () => rt.imp.net.stats(), start: () => startApp(sources[i], spec.file, rt, p, spec.globals), giveUp: bootNet(rt, p, () => { waiting--; }, sources[i].code) });
     });
     // boot like an imp: every device's default interface connected (or given up on), in virtual time, before the apps start
     while (waiting > 0 && lan.clock.now() < BOOT_LIMIT_MS) lan.run(10);

@@ -219,10 +219,12 @@ Errors('the linux board needs --ip on the loopback LAN; other boards refuse --la
   assert.is(r.err.trim(), 'espimp: --ip 192.168.77.300 is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)');
 });
 
-Errors('an app using syntax Espruino lacks fails the build with the checker\'s finding', async () => {
-  const app = join(tmp, 'defaults.js');
-  writeFileSync(app, 'function greet(name = "imp") { server.log("hi " + name); }\ngreet();\n');
-  const r = await cli('build', '--board', 'esp32', app);
+Errors('an app using syntax Espruino lacks fails the build with the checker\'s finding, at the app\'s own line (source maps)', async () => {
+  // a .ts app: the finding goes back through terser's map and TypeScript's (the interface is no line of the JavaScript)
+  const app = join(tmp, 'defaults.ts');
+  writeFileSync(app, 'interface Greeting { name: string }\nconst seen: Greeting[] = [];\nfunction greet(name = "imp") { server.log("hi " + name); }\ngreet();\n');
+  const r = await cli('build', '--board', 'esp32', '--no-typecheck', app);
+  assert.match(r.err, new RegExp(`first: ${app.replace(/[.]/g, '\\.')}:3:16 `), r.err);
   assert.is(r.code, 1);
   assert.match(r.err, /Espruino compatibility finding/);
   assert.match(r.err, /default/i);
@@ -238,7 +240,7 @@ Errors('a missing app, a syntax error and a usage error are one line each', asyn
   assert.is(missing.code, 1);
   assert.match(missing.err, /app file not found/);
   assert.is(syntax.code, 1);
-  assert.match(syntax.err, /^espimp: build failed: /);
+  assert.match(syntax.err, /^espimp: \S*broken\.js:1:10: SyntaxError: /);
   assert.is(syntax.err.trim().split('\n').length, 1, syntax.err);
   assert.is(usage.code, 2, '--board is required');
 });

@@ -10,6 +10,14 @@ import net from 'node:net';
 import { buildBundle } from '../build/bundle';
 import { startFakeRepl, type FakeRepl } from './fixtures/fake-repl';
 import { cli } from './cli';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventWaiter } from './conformance/fixtures';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const w = eventWaiter(60_000);
 
 const APP = 'examples/echo/echo.js';
 
@@ -109,6 +117,32 @@ Flash('a bundle too big for RAM must be saved (ESP8266)', async () => {
   assert.is(res.code, 1);
   assert.match(res.err, /espimp: too big to send to esp8266's RAM \(about \d+ blocks of 1600\): use --save/);
   assert.is(r.connections, 0, 'it did not even connect');
+});
+
+Flash('--watch: uploads again when the app changes, and ends on SIGINT', async () => {
+  const r = await repl();
+  const dir = mkdtempSync(join(tmpdir(), 'espimp-flash-watch-'));
+  const app = join(dir, 'app.js');
+  writeFileSync(app, 'server.log("version one");\n');
+  const child = spawn(process.execPath, ['bin/espimp.js', 'flash', '--board', 'espruino-wifi', '--port', r.url, '--watch', app], { cwd: ROOT });
+  let err = '', code: number | null | undefined;
+  child.stderr.on('data', (d) => { err += d; w.pulse(); });
+  child.on('exit', (c) => { code = c; w.pulse(); });
+  const uploads = () => (err.match(/^uploaded \d+ bytes/gm) || []).length;
+  try {
+    await w.until(() => uploads() === 1 || code !== undefined, 'the first upload');
+    assert.ok(r.program.join('\n').includes('version one'), 'the app as it was');
+    writeFileSync(app, 'server.log("version two");\n');
+    await w.until(() => uploads() === 2 || code !== undefined, 'the upload after the change');
+    child.kill('SIGINT');
+    await w.until(() => code !== undefined, 'espimp flash --watch to end');
+  } finally {
+    if (code === undefined) child.kill('SIGKILL');
+  }
+  assert.is(code, 0, err);
+  assert.is(r.resets, 2, 'reset before each upload');
+  assert.ok(r.program.join('\n').includes('version two') && !r.program.join('\n').includes('version one'), 'the changed app is what runs');
+  assert.match(err, `watch: ${app} changed: uploading again`);
 });
 
 Flash.run();

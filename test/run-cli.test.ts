@@ -88,7 +88,7 @@ usage('an app that throws while loading: one line, exit 1', async () => {
   const app = file('throws.js', "server.log('starting');\nthrow new Error('boom at load');\n");
   const r = await finished(app, '--ip', '192.168.77.41', ...state('throws'));
   assert.is(r.code, 1);
-  assert.is(oneLine(r.err), `espimp: ${app} threw while loading: boom at load`);
+  assert.is(oneLine(r.err), `espimp: ${app}:2:7: threw while loading: boom at load`);
   assert.match(r.out, /\] starting\n$/);
 });
 
@@ -133,7 +133,8 @@ running('server.log to stdout, server.error and uncaught callback errors to stde
   const out = r.out.trim().split('\n'), err = r.err.trim().split('\n');
   for (const l of [...out, ...err]) assert.match(l, STAMP);
   assert.equal(out.map((l) => l.replace(STAMP, '')), ['log line 2', 'still alive']);
-  assert.equal(err.map((l) => l.replace(STAMP, '')), ['ERROR: error line', 'ERROR: Uncaught Error: later']);
+  // the handler it came from, at the .ts app's own line
+  assert.equal(err.map((l) => l.replace(STAMP, '')), ['ERROR: error line', `ERROR: Uncaught Error: later in imp.wakeup at ${app}:4:35`]);
 });
 
 // The port being free afterwards does not prove espimp closed its socket (the OS frees it at

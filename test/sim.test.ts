@@ -238,7 +238,7 @@ cmd('bad input: one clear line on stderr, no stack, exit 1 (user error) or 2 (us
   const cases: [string[], number, RegExp][] = [
     [[join(dir, 'missing.js')], 1, /^espimp: app file not found: .*missing\.js$/],
     [[dir], 1, /^espimp: cannot read app file .*: EISDIR$/],
-    [[app('throws.js', 'null.x;')], 1, /^espimp: .*throws\.js threw while loading: /],
+    [[app('throws.js', 'null.x;')], 1, /^espimp: .*throws\.js:1:6: threw while loading: /],
     [[HUB, '--loss', '1.5'], 2, /--loss.*'1\.5' is invalid\. must be a probability from 0 to 1/],
     [[HUB, '--dup', 'x'], 2, /--dup.*'x' is invalid/],
     [[HUB, '--reorder', '-1'], 2, /--reorder/],

@@ -26,6 +26,13 @@ export interface WireRecord {
   t: number; from: string; fromPort: number; to: string; toPort: number; data: Uint8Array;
 }
 
+/** What the LAN did with a datagram, as onwire is told. */
+export interface WireFate {
+  /** Endpoints a delivery was scheduled to (0: nobody holds the port there). */ deliveries: number;
+  /** Addresses whose delivery a loss fault dropped. */ lost: string[];
+  /** A send the LAN refused (outside its /24): never on `wire`. */ refused: boolean;
+}
+
 export interface Faults {
   /** Probability a delivery is lost. */ loss?: number;
   /** Probability a delivery happens twice. */ dup?: number;
@@ -40,7 +47,7 @@ export interface LanOptions {
   faults?: Faults;
   /** PRNG seed for faults (default 1). */ seed?: number;
   clock?: VirtualClock;
-  /** Called with every datagram as it goes on the wire (before loss, duplication, delay). */ onwire?: (w: WireRecord) => void;
+  /** Called with every datagram as it goes on the wire (its content as sent, before loss, duplication, delay), once its deliveries are scheduled (so its fate is known), and with every refused send (fate.refused). */ onwire?: (w: WireRecord, fate: WireFate) => void;
 }
 
 interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
@@ -59,7 +66,7 @@ export class Lan {
   endpoints: Endpoint[] = [];
   random: () => number;
   /** Observer of the wire (LanOptions.onwire), e.g. a packet capture; null: none. */
-  onwire: ((w: WireRecord) => void) | null;
+  onwire: ((w: WireRecord, fate: WireFate) => void) | null;
   constructor(opts: LanOptions = {}) {
     this.clock = opts.clock || new VirtualClock();
     this.subnet = opts.subnet || '192.168.1';
@@ -89,23 +96,32 @@ export class Lan {
     const bytes = new Uint8Array(data);
     const rec: WireRecord = { t: this.clock.now(), from, fromPort, to, toPort, data: bytes };
     this.wire.push(rec);
-    if (this.onwire) this.onwire(rec);
     const bcast = to === this.broadcast || to === '255.255.255.255';
+    const fate: WireFate = { deliveries: 0, lost: [], refused: false };
     if (isGroup(quad(to))) {
       for (const ep of this.endpoints) {
-        if (ep.open && ep.port === toPort && ep !== srcEp && ep.groups && ep.groups[to] && ep.dev.connected(ep.nii)) this.deliver(ep, bytes, from, fromPort, to);
+        if (ep.open && ep.port === toPort && ep !== srcEp && ep.groups && ep.groups[to] && ep.dev.connected(ep.nii)) this.deliver(ep, bytes, from, fromPort, to, fate);
       }
+    } else {
+      for (const ep of this.endpoints) {
+        if (!ep.open || ep.port !== toPort || ep.dev === src) continue;
+        if (bcast ? !ep.dev.connected(ep.nii) : ep.dev.ipOf(ep.nii) !== to) continue;
+        this.deliver(ep, bytes, from, fromPort, to, fate);
+      }
+    }
+    if (this.onwire) this.onwire(rec, fate);
+  }
+  /** Tell onwire of a send from `from` the LAN refused (its destination is outside the /24); nothing goes on the wire. */
+  refuse(from: string, fromPort: number, to: string, toPort: number, data: Uint8Array) {
+    if (this.onwire) this.onwire({ t: this.clock.now(), from, fromPort, to, toPort, data: new Uint8Array(data) }, { deliveries: 0, lost: [], refused: true });
+  }
+  private deliver(ep: Endpoint, bytes: Uint8Array, from: string, fromPort: number, to: string, fate: WireFate) {
+    const f = this.faults;
+    fate.deliveries++;
+    if (f.loss && this.random() < f.loss) {
+      fate.lost.push(ep.dev.ipOf(ep.nii) || ep.dev.ip);
       return;
     }
-    for (const ep of this.endpoints) {
-      if (!ep.open || ep.port !== toPort || ep.dev === src) continue;
-      if (bcast ? !ep.dev.connected(ep.nii) : ep.dev.ipOf(ep.nii) !== to) continue;
-      this.deliver(ep, bytes, from, fromPort, to);
-    }
-  }
-  private deliver(ep: Endpoint, bytes: Uint8Array, from: string, fromPort: number, to: string) {
-    const f = this.faults;
-    if (f.loss && this.random() < f.loss) return;
     const copies = f.dup && this.random() < f.dup ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       const late = f.reorder && this.random() < f.reorder ? 1 + Math.floor(this.random() * (f.jitter ?? 50)) : 0;
@@ -238,6 +254,7 @@ export class MockDevice {
         if (!group && ip !== '255.255.255.255' && !ip.startsWith(lan.subnet + '.')) {
           if (!ep.told) this.platform.write('ERROR: ' + outside(ip, lan.subnet));
           ep.told = true;
+          lan.refuse(this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data);
           return -1;
         }
         lan.transmit(this, this.ipOf(ep.nii) as string, ep.port, ip, port, typeof data == 'string' ? utf8(data) : data, ep);

@@ -50,9 +50,11 @@ export interface NodeDriverOptions {
    * Observer of every datagram, e.g. a packet capture (host/pcap.ts): each send the driver
    * hands to the kernel (received false) and each datagram it passes to the firmware
    * (received true), with the addresses the app sees; broadcast: sent to a broadcast address,
-   * or received on a broadcast listener. Absent: nothing is done.
+   * or received on a broadcast listener; refused: a send of an open socket the driver did not
+   * hand to the kernel (its destination is outside the virtual LAN, or the link is down).
+   * Absent: nothing is done.
    */
-  tap?: (received: boolean, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, broadcast: boolean) => void;
+  tap?: (received: boolean, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, broadcast: boolean, refused?: boolean) => void;
   /** Real mode: the interface list (default os.networkInterfaces); tests pass a loopback-only one. */
   interfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
 }
@@ -262,6 +264,11 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const dst = loopback ? (ep && ep.groups[to] ? to : toLo(to)) : quad(to) ? to : null;
       if (!ep || !ep.open || !connected(ep.nii) || !dst || !isPort(port) || transmit(ep, dst, port, data) < 0) {
         counters.refused++;
+        if (tap && ep && ep.open) {
+          const at = connected(ep.nii);
+          tap(false, at ? at.address as string : fromLo(ep.local) || ep.local, ep.port, String(to), port,
+            typeof data == 'string' ? Buffer.from(data, 'utf8') : data, false, true);
+        }
         // a destination outside the virtual LAN (not merely 192.168.77.0): said once per endpoint (one a socket)
         if (loopback && !dst && ep && ep.open && !ep.told && !String(to).startsWith(VIRTUAL_LAN + '.')) {
           ep.told = true;

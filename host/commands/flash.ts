@@ -1,6 +1,7 @@
 // espimp flash --board <name> --port <path|tcp://host:port> [build flags] <app> [--save]:
 // build the bundle (as `espimp build`), then upload it with the espruino package (host/flash.ts),
 // showing a progress bar on stderr; --save stores it in Storage (.bootcde) so it starts at boot.
+// --watch uploads again on every change to the app (host/watch.ts).
 import type { Command } from 'commander';
 import { needsStorage } from '../../build/size';
 import { buildOptions, buildAndReport } from './build';
@@ -36,7 +37,56 @@ export function register(program: Command) {
     .option('--timeout <seconds>', 'how long to wait for the connection', '10')
     .option('--force', 'upload even if the board says it is another kind of board')
     .option('--verbose', 'show what the espruino package prints')
+    .option('--watch', 'build and upload again whenever the app changes (as espruino-cli -w); Ctrl-C ends')
     .action(async (app: string, opts: any) => {
+      if (opts.watch) return uploadOnChange(app, opts);
+      await flashApp(app, opts);
+    });
+}
+
+/**
+ * --watch: flash now, then again after every change to the app (or a file it imports); a failed
+ * build or upload is one line and waits for the next change. Ends on SIGINT/SIGTERM.
+ */
+async function uploadOnChange(app: string, opts: any) {
+  const { dependencies, watchFiles } = await import('../watch');
+  const say = (line: string) => process.stderr.write(`watch: ${line}\n`);
+  await new Promise<void>((done) => {
+    let busy = false, again = false, ended = false, unwatch = () => {};
+    const once = async () => {
+      busy = true;
+      try {
+        await flashApp(app, opts);
+      } catch (e: any) {
+        process.stderr.write(`espimp: ${String(e && e.message || e).split('\n')[0]}\n`);
+      }
+      busy = false;
+      if (ended) return;
+      if (again) { again = false; return void once(); }
+      say(`waiting for a change to ${app}`);
+    };
+    const arm = () => {
+      unwatch();
+      unwatch = watchFiles(dependencies([app]), (file) => {
+        say(`${file} changed: uploading again`);
+        arm();
+        if (busy) again = true; else void once();
+      });
+    };
+    const onSignal = () => {
+      ended = true;
+      unwatch();
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
+      done();
+    };
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
+    arm();
+    void once();
+  });
+}
+
+/** Build `app` and upload it as the options say (one `espimp flash`). */
+async function flashApp(app: string, opts: any) {
       const baud = opts.baud === undefined ? undefined : Number(opts.baud), timeout = Number(opts.timeout);
       if (baud !== undefined && (!Number.isInteger(baud) || baud <= 0)) throw new UserError(`--baud ${opts.baud} is not a baud rate`, 'ERR_BAD_OPTION');
       if (!(timeout > 0)) throw new UserError(`--timeout ${opts.timeout} is not a number of seconds`, 'ERR_BAD_OPTION');
@@ -58,5 +108,4 @@ export function register(program: Command) {
       for (const l of said) process.stdout.write(`${l}\n`);
       process.stderr.write(`uploaded ${r.code.length} bytes to ${res.board} ${res.version} on ${opts.port}` +
         `${opts.save ? '; saved as .bootcde, starts at boot' : ' (RAM: lost at reset; --save keeps it)'}\n`);
-    });
 }

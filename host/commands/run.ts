@@ -4,6 +4,8 @@
 // Ends after --duration seconds or on SIGINT/SIGTERM (sockets closed, exit 0); a port that
 // another process holds, or any user error, is one line on stderr and exit 1 (bad options: 2).
 // --pcap FILE writes what the device sends and receives to a pcap file (host/pcap.ts).
+// --trace prints a line per datagram from the same driver tap (host/trace.ts); --watch restarts
+// the app in a child process on a change (host/watch.ts). Errors name the app's file:line:col.
 import { bootNet, BOOT_LIMIT_MS } from '../boot';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../../hal/contract';
@@ -14,9 +16,11 @@ import { toLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../../hal/loopback'
 import { createRuntime } from '../../firmware/runtime';
 import { setMessages } from '../../firmware/errors';
 import { MESSAGES } from '../messages';
-import { appSource, guarded, startApp, tracked } from '../app';
+import { appCode, guarded, startApp, tracked } from '../app';
+import { compatWarnings } from '../compat';
 import { UserError } from '../cli-error';
-import { LiveCapture } from '../pcap';
+import { LiveCapture, type DriverTap } from '../pcap';
+import { colorWanted, traceLine } from '../trace';
 import { typecheckOrFail } from '../typecheck';
 import { CONFIG_KEY } from '../../firmware/net';
 import { join, basename, extname } from 'node:path';
@@ -58,6 +62,16 @@ With --pcap FILE, every datagram the device sends (as handed to the kernel) and 
 is written to FILE as a classic pcap capture, Ethernet/IPv4/UDP with the addresses the app
 sees, on the real clock: tcpdump -r FILE -n.
 
+With --trace, every datagram the device sends or receives is one line on stdout: time,
+from -> to (the addresses the app sees), length, the first bytes (text in quotes, else
+hex); a send not handed to the network (outside the virtual LAN) is marked "refused".
+Colour on a terminal unless NO_COLOR is set.
+
+With --watch, the app runs in a child espimp run that is stopped and started again when
+the app, the --agent module, or a file either imports by relative path changes (one line
+"watch: FILE changed: restarting" on stderr); an app that ends or fails waits for the
+next change. Ctrl-C ends both.
+
 A .ts app is type-checked first against the declarations of the globals it sees
 (types/espimp.d.ts; the options of the tsconfig.json nearest the app, else strict): each
 error is one file:line:col line on stderr and the app does not run (exit 1) unless
@@ -96,13 +110,30 @@ export interface RunOptions {
   pcap?: string;
   /** false: run a .ts app without type-checking it first. */
   typecheck?: boolean;
+  /** Print one line per datagram the device sends, receives or has refused (host/trace.ts). */
+  trace?: boolean;
+}
+
+/**
+ * The --trace observer of the node driver: a line on stdout per datagram sent or received, and
+ * per send refused (outside the virtual LAN), timestamped as the console lines are.
+ */
+function traceTap(write: (line: string) => void): DriverTap {
+  const color = colorWanted();
+  return (received, from, fromPort, to, toPort, data, broadcast, refused) => {
+    write(traceLine(`[${new Date().toISOString()}]`, {
+      from, fromPort, to, toPort, data,
+      marks: refused ? ['refused: not sent'] : [], bad: refused,
+    }, color));
+  };
 }
 
 /** Run `file` until --duration has passed or a signal comes; rejects with a UserError on failure. */
 export async function runApp(file: string, opts: RunOptions): Promise<void> {
   if (opts.lan === 'real' && opts.ip) throw new UserError('--ip applies to --lan loopback only (with --lan real the PC\'s address is used)', 'ERR_USAGE', 2);
   if (file.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(file, '--no-typecheck runs it anyway');
-  const src = appSource(file);
+  const src = appCode(file);
+  for (const w of compatWarnings(file)) process.stderr.write(w + '\n');
   const capture = opts.pcap ? new LiveCapture(opts.pcap) : null;
   setMessages(MESSAGES);
   // the device's settings live in the project, one file per device (app) name
@@ -120,11 +151,13 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   let fatal: Error | undefined;
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => { finish = resolve; });
+  // the capture leaves out what this device receives from itself; with --lan real the driver already does
+  const pcapTap = capture ? capture.tap(opts.lan === 'real' ? '' : opts.ip ?? VIRTUAL_LAN + '.2') : undefined;
+  const trace = opts.trace ? traceTap((line) => { if (!stopped) process.stdout.write(line + '\n'); }) : undefined;
   const driver = createNodeDriver({
     lan: opts.lan,
     ip: opts.ip,
-    // the capture leaves out what this device receives from itself; with --lan real the driver already does
-    tap: capture ? capture.tap(opts.lan === 'real' ? '' : opts.ip ?? VIRTUAL_LAN + '.2') : undefined,
+    tap: pcapTap && trace ? (...a) => { pcapTap(...a); trace(...a); } : pcapTap || trace,
     onfault: (code, detail, port) => {
       // A port the app asked for cannot be had: fatal. The firmware's ephemeral tries (49152+) move on.
       if ((code === 'ERR_PORT_IN_USE' || code === 'ERR_BIND') && port < EPHEMERAL) stop(new UserError(detail, code));
@@ -149,6 +182,11 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     finish();
   }
   for (const s of signals) process.on(s, onSignal);
+  // a child of `run --watch` (host/watch.ts): its parent gone (even killed), it stops too
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', onSignal);
+  }
   try {
     const rt = createRuntime(platform, { node: driver }, HOST_BOARD);
     noticeMissingWifi(rt, base);
@@ -159,7 +197,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     // boot like an imp: the default interface connected (or given up on) before the app's first line
     await new Promise<void>((resolve) => {
       const limit = setTimeout(() => giveUp(), BOOT_LIMIT_MS);
-      const giveUp = bootNet(rt, platform, () => { clearTimeout(limit); resolve(); }, src);
+      const giveUp = bootNet(rt, platform, () => { clearTimeout(limit); resolve(); }, src.code);
     });
     if (!stopped) startApp(src, file, rt, platform);
   } catch (e) {
@@ -185,7 +223,14 @@ export function register(program: Command) {
     .option('--state <file>', 'where the device persists its settings (default .espimp/APP.json in this folder)')
     .option('--wifi <ssid[:key]>', 'the Wi-Fi network wl0 joins, persisted (the loopback LAN joins any)')
     .option('--pcap <file>', 'write every datagram the device sends and receives to a pcap file (tcpdump -r, Wireshark)')
+    .option('--trace', 'print one line per datagram the device sends, receives or has refused')
+    .option('--watch', 'restart the app when it, the agent module or a file they import changes')
     .option('--no-typecheck', 'run a .ts app without type-checking it against the app globals\' declarations first')
     .addHelpText('after', HELP)
-    .action((app: string, opts: RunOptions) => runApp(app, opts));
+    .action(async (app: string, opts: RunOptions & { watch?: boolean }) => {
+      if (!opts.watch) return runApp(app, opts);
+      // each run a fresh `espimp run` (the same arguments): agent modules load anew, ports are freed
+      const { restartOnChange } = await import('../watch');
+      await restartOnChange([app, ...(opts.agent ? [opts.agent] : [])], process.argv.slice(2).filter((a) => a !== '--watch'));
+    });
 }

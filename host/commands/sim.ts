@@ -1,9 +1,12 @@
 // espimp sim: run apps as devices of the simulated LAN on a virtual clock and print a
 // timeline and per-device counters. The engine is host/sim.ts; docs/sim.md explains it.
+// --trace adds a line per datagram on the wire; each app is checked for Espruino compatibility first (warnings).
 import { Command, InvalidArgumentError } from 'commander';
 import { runSim, parseDevice, parseProbability, countersTable, clockText, DeviceSpec } from '../sim';
 import { VIRTUAL_LAN } from '../../hal/loopback';
 import { UserError } from '../cli-error';
+import { colorWanted } from '../trace';
+import { compatWarnings } from '../compat';
 
 /** A commander argParser from a parser that throws UserError. */
 function checked<T>(parse: (text: string) => T) {
@@ -31,6 +34,12 @@ and --reorder act on its deliveries), as Ethernet/IPv4/UDP frames with the virtu
 addresses; times are virtual, from 0 (tcpdump -tt: seconds since the start).
 Read it with tcpdump -r FILE -n, or open it in Wireshark.
 
+Trace (--trace): one line per datagram on the wire, in the timeline: virtual time,
+from -> to, length, the first bytes (text in quotes, else hex), and marks: "lost -> HOST"
+for a delivery --loss dropped, "no one listening" when no device holds the port,
+"refused: outside the virtual LAN" for a send the LAN did not take. Colour on a terminal
+unless NO_COLOR is set.
+
 Example:
   espimp sim examples/sensor-hub/hub.js,HUB_POLL_SECONDS=60 \\
     examples/sensor-hub/node.js,SENSOR_ID=n2 examples/sensor-hub/node.js,SENSOR_ID=n3 \\
@@ -55,13 +64,16 @@ export function register(program: Command) {
     }), 1)
     .option('--quiet', 'print only the counters, not the timeline')
     .option('--pcap <file>', 'write every datagram on the wire to a pcap file (tcpdump -r, Wireshark), virtual time')
+    .option('--trace', 'print one line per datagram on the wire (and per send the LAN refused), even with --quiet')
     .addHelpText('after', HELP)
     .action((apps: string[], opts) => {
       const devices: DeviceSpec[] = apps.map(parseDevice);
+      // what would fail on a board, once per app file, before it runs here
+      for (const f of new Set(devices.map((d) => d.file))) for (const w of compatWarnings(f)) process.stderr.write(w + '\n');
       const out = (line: string) => process.stdout.write(line + '\n');
       const r = runSim({
         devices, duration: opts.duration, loss: opts.loss, dup: opts.dup, reorder: opts.reorder, seed: opts.seed,
-        print: opts.quiet ? undefined : out, pcap: opts.pcap,
+        print: opts.quiet ? undefined : out, pcap: opts.pcap, trace: opts.trace ? out : undefined, color: colorWanted(),
       });
       out(`-- after ${clockText(r.ms)} virtual: ${r.wire} datagrams on the wire` +
         ` (loss ${opts.loss}, dup ${opts.dup}, reorder ${opts.reorder}, seed ${opts.seed})`);
