@@ -43,8 +43,8 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
   const board = loadBoard(o.board);
   const app = appSource(o.app).replace(/\s+$/, '') + '\n';
   const names = scan === undefined ? appNames(app) : scan;
-  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names) });
-  return { board, app, cfg: rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis), names }) };
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), stats: o.stats });
+  return { board, app, cfg: rollupConfig(entry, app, { minify: o.minify, niis: Object.keys(board.niis), names, stats: o.stats }) };
 }
 
 /** The bundle Rollup makes with `cfg` (its warnings added to `warnings`). */

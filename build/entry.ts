@@ -8,11 +8,12 @@ import { UserError } from '../host/cli-error';
 import { ROOT, type Board } from './boards';
 
 /**
- * Build-time choices beyond the board: the loopback LAN of the linux board, and `statics`:
+ * Build-time choices beyond the board: the loopback LAN of the linux board, `statics`:
  * false when the app can never give a staticconfig (build/config.ts usesExtended), so the
- * drivers' static-address code is left out.
+ * drivers' static-address code is left out, and `stats`: add the live view's reporter, the
+ * global `espimpstats` (firmware/reporter.ts; off unless asked, so other bundles stay as they were).
  */
-export interface EntryOptions { lan?: string; ip?: string; statics?: boolean }
+export interface EntryOptions { lan?: string; ip?: string; statics?: boolean; stats?: boolean }
 
 /** Where each driver lives and how its options are written from the board data. */
 const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
@@ -46,13 +47,16 @@ export function entrySource(b: Board, o: EntryOptions): string {
   const names = [...new Set(Object.values(b.niis))];
   const imp = (file: string, what: string) => `import { ${what} } from ${JSON.stringify(join(ROOT, file))};`;
   const settings = { niis: b.niis, ring: b.ring, bucket: b.bucket };
+  const platform = `createEspruinoPlatform(${b.memory.reserve || 0})`;
   return [
     imp('firmware/runtime.ts', 'createRuntime'),
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
-    `var r = createRuntime(createEspruinoPlatform(${b.memory.reserve || 0}), {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    ...(o.stats ? [imp('firmware/reporter.ts', 'createReporter'), `var p = ${platform};`] : []),
+    `var r = createRuntime(${o.stats ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
     // every runtime key becomes a global (Espruino's `global` object)
     'Object.assign(global, r);',
+    ...(o.stats ? ['global.espimpstats = createReporter(r.imp.net, p);'] : []),
     '',
   ].join('\n');
 }
