@@ -58,9 +58,9 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
   // findings in such an app's rewritten text are shown at bundle.js:L:C, not mapped back)
   const ast = parseApp(app);
   const boot = o.boot !== false && !!ast && topLevelInfoCalls(ast).length > 0;
-  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), boot });
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), boot, stats: o.stats });
   const record: MinifyRecord = {};
-  return { board, app, source, record, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names, record }) };
+  return { board, app, source, record, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names, record, stats: o.stats }) };
 }
 
 /** Line and column (from 1) of offset `i` in `text`. */

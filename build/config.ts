@@ -190,6 +190,9 @@ function niisPrune(niis: string[]): Plugin {
 /** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
 const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats', 'join', 'leave'];
 
+/** The member of imp.net only the live view's reporter reads (firmware/net.ts, firmware/reporter.ts): left out unless the build has --stats. */
+const LIVE_MEMBER = '_live';
+
 /** The socket methods of link-local multicast (firmware/multicast.ts). */
 const MCAST_MEMBERS = ['join', 'leave'];
 
@@ -198,8 +201,9 @@ const multicastStub = () => stubModule('multicast.ts', 'export var MCAST = false
 
 /**
  * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
- * members named in `drop` (OPTIONAL_MEMBERS the app never names), cut out by their syntax
- * tree positions. Used unless the app reaches members dynamically or is empty (usesAll).
+ * members named in `drop` (OPTIONAL_MEMBERS the app never names, unless it reaches members
+ * dynamically or is empty (usesAll); LIVE_MEMBER without --stats), cut out by their syntax
+ * tree positions.
  */
 function membersPrune(drop: string[]): Plugin {
   return {
@@ -233,10 +237,13 @@ function virtualEntry(source: string): Plugin {
 
 /**
  * Rollup options for one bundle: `entry` is the generated entry source, `app` the app's
- * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs.
+ * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs,
+ * opts.stats whether the entry adds the live view's reporter (it needs the counters and `_live`).
  */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord }): RollupOptions & { output: any } {
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord; stats?: boolean }): RollupOptions & { output: any } {
   const names = opts.names, all = usesAll(names);
+  // imp.net's `_live` serves only the live view's reporter (firmware/reporter.ts, --stats)
+  const drop = [...(all ? [] : OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m))), ...(opts.stats ? [] : [LIVE_MEMBER])];
   const agent = !names || names.values.some((v) => /agent/.test(v));
   return {
     input: ENTRY_ID,
@@ -253,7 +260,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
       ...(usesBlobMore(names) ? [] : [blobMoreStub()]),
       ...(all ? [] : [constantsPrune(names!.values)]),
       ...(usesAny(names, IMP_TIMERS) ? [] : [timersStub()]),
-      ...(usesAny(names, ['stats']) ? [] : [countersStub()]),
+      ...(opts.stats || usesAny(names, ['stats']) ? [] : [countersStub()]),
       ...(usesExtended(names) ? [] : [extendedStub()]),
       ...(usesAny(names, MCAST_MEMBERS) ? [] : [multicastStub()]),
       niisPrune(opts.niis),
@@ -282,7 +289,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
           noCheck: true,
         },
       }),
-      ...(all ? [] : [membersPrune(OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m)))]),
+      membersPrune(drop),
       ...(opts.minify === false ? [] : [terserChunk(terserFor(names), opts.record)]),
     ],
     output: {

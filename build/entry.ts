@@ -8,12 +8,14 @@ import { UserError } from '../host/cli-error';
 import { ROOT, type Board } from './boards';
 
 /**
- * Build-time choices beyond the board: the loopback LAN of the linux board, and `statics`:
+ * Build-time choices beyond the board: the loopback LAN of the linux board, `statics`:
  * false when the app can never give a staticconfig (build/config.ts usesExtended), so the
- * drivers' static-address code is left out. `boot`: the app starts through imp._boot
- * (build/boot-transform.ts), so the entry adds it (firmware/boot.ts).
+ * drivers' static-address code is left out; `boot`: the app starts through imp._boot
+ * (build/boot-transform.ts), so the entry adds it (firmware/boot.ts); `stats`: add the live
+ * view's reporter, the global `espimpstats` (firmware/reporter.ts; off unless asked, so other
+ * bundles stay as they were).
  */
-export interface EntryOptions { lan?: string; ip?: string; statics?: boolean; boot?: boolean }
+export interface EntryOptions { lan?: string; ip?: string; statics?: boolean; boot?: boolean; stats?: boolean }
 
 /** Where each driver lives and how its options are written from the board data. */
 const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
@@ -53,12 +55,14 @@ export function entrySource(b: Board, o: EntryOptions): string {
     imp('hal/espruino/platform.ts', 'createEspruinoPlatform'),
     ...(o.boot ? [imp('firmware/boot.ts', 'bootThen')] : []),
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
-    ...(o.boot ? [`var p = ${platform};`] : []),
-    `var r = createRuntime(${o.boot ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    ...(o.stats ? [imp('firmware/reporter.ts', 'createReporter')] : []),
+    ...(o.boot || o.stats ? [`var p = ${platform};`] : []),
+    `var r = createRuntime(${o.boot || o.stats ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
     // boot like an imp before the app runs (its statements are handed to imp._boot)
     ...(o.boot ? ['r.imp._boot = bootThen(r.imp.net, p);'] : []),
     // every runtime key becomes a global (Espruino's `global` object)
     'Object.assign(global, r);',
+    ...(o.stats ? ['global.espimpstats = createReporter(r.imp.net, p);'] : []),
     '',
   ].join('\n');
 }

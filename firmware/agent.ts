@@ -1,4 +1,5 @@
-// The device end of the agent link (spec §8; the format is in docs/console.md).
+// The device end of the agent link (spec §8; the format is in docs/console.md; the frame
+// itself is made in firmware/frame.ts).
 // agent.send(name, data) prints one console line: DLE (\x10) + frame, where
 //   frame = "@" + hex(body length) + "," + hex(adler32(body)) + ":" + body
 //   body  = JSON [name, data] in printable ASCII (other chars as \uXXXX); a blob is {"$blob": base64}.
@@ -8,37 +9,9 @@
 import type { Platform } from '../hal/contract';
 import { fail } from './errors';
 import { Blob } from './blob';
+import { adler32, frame } from './frame';
 
-/** Adler-32 of `s` (chars 0-255; frame bodies are ASCII), as a non-negative number. */
-export var adler32 = function (s: string): number {
-  var a = 1, b = 0, i;
-  for (i = 0; i < s.length; i++) {
-    a = (a + s.charCodeAt(i)) % 65521;
-    b = (b + a) % 65521;
-  }
-  return b * 65536 + a;
-};
-
-/** `s` with every char outside printable ASCII written as \uXXXX (valid inside JSON strings). */
-var ascii = function (s: string): string {
-  var o = '', i, c;
-  for (i = 0; i < s.length; i++) {
-    c = s.charCodeAt(i);
-    o += c > 31 && c < 127 ? s.charAt(i) : '\\u' + (65536 + c).toString(16).slice(1);
-  }
-  return o;
-};
-
-/** The frame carrying message `name` with `data` (a blob as {$blob: base64}); throws if data has no JSON form. */
-export var frame = function (name: string, data: any): string {
-  var s = '', i;
-  if (data instanceof Blob) {
-    for (i = 0; i < data.n; i++) s += String.fromCharCode(data.d[i]);
-    data = { $blob: btoa(s) };
-  }
-  s = ascii(JSON.stringify([name, data]));
-  return '@' + s.length.toString(16) + ',' + adler32(s).toString(16) + ':' + s;
-};
+export { adler32, frame };
 
 /**
  * [name, data] from a frame, or why not: 0 garbage (bad header, not JSON [string, any]),

@@ -336,5 +336,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     },
     /** Extension: the device-wide counters. */
     stats: function () { return Object.assign({}, totals); },
+    /** What the live view reads (firmware/reporter.ts): [bucket, device-wide counters, interfaces by NII]. The build leaves it out of bundles built without --stats. */
+    _live: function () { return [bucket, totals, ifaces]; },
   }, STATES);
 }

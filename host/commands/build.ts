@@ -1,4 +1,4 @@
-// espimp build --board <name> [--lan loopback --ip 192.168.77.N] <app.js|app.ts> [-o out.js]:
+// espimp build --board <name> [--lan loopback --ip 192.168.77.N] [--stats] <app.js|app.ts> [-o out.js]:
 // one Espruino-ready script for a board (build/bundle.ts), its size table on stderr.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ export function buildOptions(c: Command): Command {
     .option('--no-minify', 'skip terser (readable output; sizes then mean little)')
     .option('--no-budget', 'do not fail when over the board\'s memory budget')
     .option('--strict', 'fail (exit 1) when the build has warnings, e.g. an NII the board lacks')
+    .option('--stats', 'add the live status reporter that espimp console --stats shows (left out otherwise)')
     .option('--no-typecheck', 'build a .ts app without type-checking it against the app globals\' declarations first');
 }
 
@@ -27,7 +28,7 @@ export async function buildAndReport(app: string, opts: any, note = true): Promi
   if (app.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(app, '--no-typecheck builds it anyway');
   let r;
   try {
-    r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget });
+    r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget, stats: !!opts.stats });
   } catch (e: any) {
     if (e.result) process.stderr.write(sizeTable(e.result.board, e.result.parts, e.result.estimate) + '\n');
     throw e;

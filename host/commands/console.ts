@@ -16,13 +16,14 @@ export function register(program: Command) {
     .option('--baud <rate>', 'serial baud rate', '115200')
     .option('--log <file>', 'append a plain-text transcript to this file')
     .option('--agent <module>', "play the imp's agent: a module whose default export is function(device)")
+    .option('--stats', 'show the board\'s live status once a second (a bundle built with --stats): counters, rate limit, rings, free memory')
     .option('--color', 'highlight ERROR lines even when stdout is not a terminal')
     .option('--no-color', 'never use colour')
     .action(async (opts) => {
       const port = parsePort(opts.port, opts.baud);
       const color: boolean = opts.color ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
       const session = new ConsoleSession({
-        port, log: opts.log, agent: opts.agent, color, retryMs: RETRY_MS,
+        port, log: opts.log, agent: opts.agent, color, stats: !!opts.stats, retryMs: RETRY_MS,
         stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
       });
       await session.start();

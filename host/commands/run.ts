@@ -6,6 +6,8 @@
 // --pcap FILE writes what the device sends and receives to a pcap file (host/pcap.ts).
 // --trace prints a line per datagram from the same driver tap (host/trace.ts); --watch restarts
 // the app in a child process on a change (host/watch.ts). Errors name the app's file:line:col.
+// --stats shows the device's live status once a second (firmware/reporter.ts through the agent
+// link's frames, as on a board): a bottom bar on a terminal, else a `stats: ` line on stdout.
 import { bootNet, BOOT_LIMIT_MS } from '../boot';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Platform } from '../../hal/contract';
@@ -112,6 +114,8 @@ export interface RunOptions {
   typecheck?: boolean;
   /** Print one line per datagram the device sends, receives or has refused (host/trace.ts). */
   trace?: boolean;
+  /** Show the device's live status once a second (docs/console.md "Live status"). */
+  stats?: boolean;
 }
 
 /**
@@ -126,6 +130,27 @@ function traceTap(write: (line: string) => void): DriverTap {
       marks: refused ? ['refused: not sent'] : [], bad: refused,
     }, color));
   };
+}
+
+/**
+ * Start the device's reporter (firmware/reporter.ts) with its frames going through the agent
+ * link's decoder, as a board's do on the console: each report becomes the status bar (a
+ * terminal) or a `stats: ` line on the device's console. Returns what takes the bar away.
+ */
+async function startStats(rt: Runtime, platform: Platform): Promise<() => void> {
+  const [{ createReporter }, { FrameDecoder }, { STATS_MESSAGE, StatusBar, formatStats }] = await Promise.all([
+    import('../../firmware/reporter'), import('../agent-link'), import('../console/status')]);
+  const bar = process.stdout.isTTY ? new StatusBar(process.stdout) : null;
+  const decoder = new FrameDecoder({
+    text: (line) => { if (line) platform.write(line); },
+    message: (name, data) => {
+      const text = name === STATS_MESSAGE ? formatStats(data) : null;
+      if (text === null) return;
+      if (bar) bar.show(text); else platform.write(`stats: ${text}`);
+    },
+  });
+  createReporter(rt.imp.net, { ...platform, write: (line) => decoder.push(line + '\n') })(true);
+  return () => { if (bar) bar.clear(); };
 }
 
 /** Run `file` until --duration has passed or a signal comes; rejects with a UserError on failure. */
@@ -167,6 +192,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const onSignal = () => stop();
   let duration: NodeJS.Timeout | undefined;
+  let endStats = () => {};
   // A device runs until it is stopped, even when the app has nothing pending.
   const alive = setInterval(() => {}, 1 << 30);
   function stop(err?: Error) {
@@ -178,6 +204,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
     fatal = err;
     driver.shutdown();
     timers.stopAll();
+    endStats();
     if (capture) capture.close();
     finish();
   }
@@ -190,6 +217,7 @@ export async function runApp(file: string, opts: RunOptions): Promise<void> {
   try {
     const rt = createRuntime(platform, { node: driver }, HOST_BOARD);
     noticeMissingWifi(rt, base);
+    if (opts.stats) endStats = await startStats(rt, platform);
     if (opts.agent) {
       const { attachAgent } = await import('../agent-host');
       await attachAgent(rt, opts.agent, platform);
@@ -226,6 +254,7 @@ export function register(program: Command) {
     .option('--trace', 'print one line per datagram the device sends, receives or has refused')
     .option('--watch', 'restart the app when it, the agent module or a file they import changes')
     .option('--no-typecheck', 'run a .ts app without type-checking it against the app globals\' declarations first')
+    .option('--stats', 'show the device\'s live status once a second: counters, rate limit, rings (a bottom line on a terminal, else "stats: " lines)')
     .addHelpText('after', HELP)
     .action(async (app: string, opts: RunOptions & { watch?: boolean }) => {
       if (!opts.watch) return runApp(app, opts);

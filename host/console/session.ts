@@ -9,7 +9,11 @@ import { AgentHost } from '../agent-host';
 import { FrameDecoder, LinkCounts } from '../agent-link';
 import { Keys } from './keys';
 import { ConsoleView, clean } from './view';
+import { STATS_MESSAGE, formatStats, statsRequest } from './status';
 import { Link, PortSpec, openLink, portName } from './link';
+
+/** How long after connecting --stats waits for the first status before saying the bundle may have no reporter. */
+const STATS_HINT_MS = 3000;
 
 /** Agent lines held while the user has a half-typed REPL line, at most. */
 export const OUTBOX_MAX = 256;
@@ -31,6 +35,7 @@ export interface ConsoleOptions {
   /** Transcript file (appended to). */ log?: string;
   /** Agent module file. */ agent?: string;
   /** Highlight error lines. */ color: boolean;
+  /** Ask the board for its live status and show it (a bundle built with --stats). */ stats?: boolean;
   /** How long to wait between attempts to reopen the wire, ms. */ retryMs: number;
   stdin: Input;
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -56,6 +61,10 @@ export class ConsoleSession {
   private stopped = false;
   private waitingNoticed = false;
   private connects = 0;
+  /** Status reports received (frames, not agent messages). */
+  private reports = 0;
+  /** Says once that no status came, when the board's bundle has no reporter. */
+  private statsHint: NodeJS.Timeout | null = null;
   /**
    * An agent line (DLE, echo off) went to the board and no board line has come since. The real
    * Espruino does not erase its `>` prompt before what such a line prints (an agent.on handler's
@@ -79,9 +88,12 @@ export class ConsoleSession {
         const prompt = this.afterAgentLine && line.startsWith('>');
         // a line that shows nothing (the prompt Espruino erases before a frame) is not that output
         if (clean(line)) this.afterAgentLine = false;
+        // the prompt alone (it stood before a frame: a status report, or an agent.send in a handler) is not a line
+        if (prompt && !clean(line.slice(1))) return;
         this.view.line(prompt ? line.slice(1) : line);
       },
       message: (name, data) => {
+        if (name === STATS_MESSAGE) return this.status(data);
         this.view.agent(true, name, data);
         if (this.agent) this.agent.deliver(name, data);
       },
@@ -119,6 +131,9 @@ export class ConsoleSession {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     if (this.hint) clearTimeout(this.hint);
+    if (this.statsHint) clearTimeout(this.statsHint);
+    // best effort: the board stops reporting (the write may not leave before the wire closes)
+    if (this.link && this.o.stats && !this.keys.dirty) this.link.write(statsRequest(false));
     if (this.link) this.link.close();
     this.link = null;
     this.decoder.reset();
@@ -127,8 +142,9 @@ export class ConsoleSession {
     input.removeAllListeners('data');
     input.pause();
     if (input.destroy) input.destroy();
+    this.view.endStats();
     const c = this.decoder.counts;
-    if (this.agent || c.ok + c.garbage + c.truncated + c.badsum) {
+    if (this.agent || c.ok - this.reports + c.garbage + c.truncated + c.badsum) {
       this.view.notice(`agent link: ${c.ok} frames ok, ${c.garbage} garbage, ${c.truncated} truncated, ${c.badsum} bad checksum`);
     }
     this.closeLog();
@@ -190,12 +206,31 @@ export class ConsoleSession {
       this.connects++;
       this.waitingNoticed = false;
       this.view.notice(`connected to ${name}`);
+      if (this.o.stats) this.askStats();
     }, (e: any) => {
       if (this.stopped) return;
       if (!this.waitingNoticed) this.view.notice(`waiting for ${name} (${e && e.message || e})`);
       this.waitingNoticed = true;
       this.later();
     });
+  }
+
+  /** A status report from the board: shown (with --stats; a leftover reporter's are dropped). */
+  private status(data: unknown) {
+    this.reports++;
+    const text = this.o.stats ? formatStats(data) : null;
+    if (text !== null) this.view.stats(text);
+  }
+
+  /** Start the board's reporter (queued like an agent line while the user's line is half-typed); say so if none answers. */
+  private askStats() {
+    this.outbox.push(statsRequest(true));
+    if (!this.keys.dirty) this.flush();
+    const seen = this.reports;
+    if (this.statsHint) clearTimeout(this.statsHint);
+    this.statsHint = setTimeout(() => {
+      if (this.reports === seen && !this.stopped) this.view.notice('no status from the board: is its bundle built with --stats (espimp flash --stats)?');
+    }, STATS_HINT_MS);
   }
 
   private later() {

@@ -2,7 +2,9 @@
 // and Espruino's `Uncaught ...` lines highlighted when colour is on, agent messages as
 // one-line summaries, the console's own notices marked `---`. On a terminal the line
 // under way (REPL prompt and echo) is drawn live and redrawn when it completes. The
-// transcript gets the same lines, plain.
+// transcript gets the same lines, plain. With --stats, the device's status line: a bar on
+// the terminal's bottom row, or a plain `stats: ` line per report (not in the transcript).
+import { StatusBar } from './status';
 
 /** ANSI: red, and reset. */
 const RED = '\x1b[31m';
@@ -61,7 +63,7 @@ export function shortData(data: unknown): string {
 }
 
 export interface ViewOptions {
-  /** Where the lines go (the terminal, or a pipe). */ out: { write(s: string): unknown };
+  /** Where the lines go (the terminal, or a pipe; a terminal's size places the status bar). */ out: { write(s: string): unknown; rows?: number; columns?: number };
   /** Highlight error lines with ANSI colour. */ color: boolean;
   /** Draw the line under way live (only on a terminal). */ live: boolean;
   /** Gets every finished line, plain, for the transcript. */ transcript?: (line: string) => void;
@@ -72,7 +74,21 @@ export interface ViewOptions {
 export class ConsoleView {
   /** What is drawn provisionally on the terminal's current line. */
   private drawn = '';
+  private bar: StatusBar | null = null;
   constructor(private o: ViewOptions) {}
+
+  /** The device's status (host/console/status.ts formatStats): the bottom bar on a terminal, else a `stats: ` line. */
+  stats(text: string) {
+    if (!this.o.live) return this.emit(`stats: ${text}`, false, false);
+    if (!this.bar) this.bar = new StatusBar(this.o.out);
+    this.bar.show(text);
+  }
+
+  /** Remove the status bar (the session ends). */
+  endStats() {
+    if (this.bar) this.bar.clear();
+    this.bar = null;
+  }
 
   /** A complete board line. Lines that only held prompt and erase residue are not shown. */
   line(raw: string) {
@@ -100,11 +116,11 @@ export class ConsoleView {
     this.drawn = text;
   }
 
-  private emit(text: string, red: boolean) {
+  private emit(text: string, red: boolean, transcript = true) {
     const line = `[${stamp(this.o.now ? this.o.now() : new Date())}] ${text}`;
     const undo = this.drawn ? '\r\x1b[K' : '';
     this.drawn = '';
     this.o.out.write(`${undo}${red ? RED + line + RESET : line}\n`);
-    if (this.o.transcript) this.o.transcript(line);
+    if (transcript && this.o.transcript) this.o.transcript(line);
   }
 }
