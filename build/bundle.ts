@@ -29,6 +29,8 @@ export interface BuildOptions extends EntryOptions {
   budget?: boolean;
   /** false: never boot before the app (to measure what boot costs: build/boot-transform.ts). */
   boot?: boolean;
+  /** Told each step as it starts (espimp build shows them on a terminal). */
+  progress?: (step: string) => void;
 }
 
 export interface BuildResult {
@@ -129,10 +131,14 @@ async function typescriptCosts(o: BuildOptions, code: string): Promise<string[]>
 
 /** Build one bundle; user errors (unknown board, bad app, checker findings, over budget) throw UserError. */
 export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
+  const step = o.progress || (() => {});
+  step('reading the app');
   const { board, app, cfg, source, record } = configFor(o);
   // what the board lacks, in the app's own coordinates, first
   const warnings: string[] = boardWarnings(app, o.app, board);
+  step(`bundling for ${board.name} (Rollup, TypeScript${o.minify === false ? '' : ', terser'})`);
   const code = await bundled(o, cfg, warnings);
+  step('checking the bundle for Espruino');
   try {
     acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
   } catch (e: any) {
@@ -144,6 +150,7 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
     const at = appPosition(code, f.line, f.column, app, source, record, o.app);
     throw new UserError(`build failed: ${findings.length} Espruino compatibility finding(s), first: ${at} ${f.rule} ${f.message}`, 'ERR_CHECK');
   }
+  step('measuring');
   if (o.app.endsWith('.ts')) warnings.push(...await typescriptCosts(o, code));
   const appBytes = o.minify === false ? app.length : ((await minify(app, TERSER)).code || '').length + 1;
   const est = estimate(code.length, board);

@@ -27,12 +27,17 @@ export async function buildAndReport(app: string, opts: any, note = true): Promi
   const { buildBundle } = await import('../../build/bundle');
   if (app.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(app, '--no-typecheck builds it anyway');
   let r;
+  // on a terminal, each step on one line that the next overwrites (and the end clears)
+  const tty = !!process.stderr.isTTY;
+  const progress = tty ? (s: string) => process.stderr.write(`\r\x1b[Kespimp build: ${s}...`) : undefined;
   try {
-    r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget, stats: !!opts.stats });
+    r = await buildBundle({ board: opts.board, app, lan: opts.lan, ip: opts.ip, minify: opts.minify, budget: opts.budget, stats: !!opts.stats, progress });
   } catch (e: any) {
+    if (tty) process.stderr.write('\r\x1b[K');
     if (e.result) process.stderr.write(sizeTable(e.result.board, e.result.parts, e.result.estimate) + '\n');
     throw e;
   }
+  if (tty) process.stderr.write('\r\x1b[K');
   process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
   if (note && needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
