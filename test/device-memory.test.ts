@@ -34,25 +34,7 @@ for (const board of Object.keys(ECHO_CEILING)) {
   });
 }
 
-Memory('churn: openudp / send / close, 300 times, one cycle a tick, on the 8190-block interpreter: blocks flat after the first 100', async () => {
-  const dev = await startDevice({ kind: '8190', boot: standinsFor('linux'), app: await bundleOf('linux', appFile(''), 201) });
-  try {
-    await dev.run('global.F = imp.net.open({interface: "eth0"}, function (s) { if (s == 1) report({t: "up"}); })');
-    await dev.event((e) => e.t === 'up', 'eth0 connected');
-    await dev.run('global.cycles = function (n) { var i = 0; var one = function () { if (i++ >= n) return report({t: "done"}); var s = F.openudp(null); s.send("192.168.77.3", 29999, "x"); s.close(); setTimeout(one, 0); }; one(); }');
-    const usage: number[] = [];
-    for (let k = 0; k < 3; k++) {
-      const since = dev.events.length;
-      await dev.run('cycles(100)');
-      await dev.event((e) => e.t === 'done', `100 cycles (round ${k + 1})`, since, 120_000);
-      usage.push(await dev.blocksInUse());
-    }
-    assert.ok(usage[2] - usage[0] <= 5, `blocks in use after 100, 200, 300 cycles: ${usage.join(', ')}`);
-    assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-  }
-});
+// churn (openudp / send / close, imp.net.open / close) is test/churn.test.ts
 
 Memory('flood: 3,000 datagrams at once at a slow handler on the 2630-block interpreter (linux bundle): no fault, answers afterwards', async () => {
   const app = appFile([

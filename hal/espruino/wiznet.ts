@@ -9,6 +9,8 @@
 // "unknown" and connect() is then called anyway (it blocks if there is no link), and DHCP
 // (setIP()) blocks the board while it runs. After connecting, the link is watched through
 // getStatus().phylink every `poll` ms: loss reports 8; a link coming back redoes DHCP (4, 5, 1).
+// A failed DHCP reports 7 and is not tried again (the app opens eth0 again). One poll timer at a
+// time; none once the interface is down (bench/churn.ts, bench/linkfaults.ts count them).
 // `to` is always null (dgram.ts).
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
@@ -22,7 +24,18 @@ export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: a
 
 /** The WIZnet driver (one NII, eth0). */
 export function createWiznetDriver(o: WiznetOptions): NetDriver {
-  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = L.IDLE, ip: IpInfo | null = null;
+  // tm: the pending poll of watch() (0: none)
+  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = L.IDLE, ip: IpInfo | null = null, tm: any = 0;
+  /**
+   * Cancel the pending poll: at every new generation (up, down), so one poll runs at a time and a
+   * closed interface leaves no timer behind. tm is a pending poll's id or 0, never a fired
+   * one's (watch() sets it to 0 first): clearTimeout() of an id that a newer timer got again
+   * would cancel that one, of an unknown one it throws, and without an id it clears every timer.
+   */
+  var stop = function () {
+    if (tm) clearTimeout(tm);
+    tm = 0;
+  };
   var report: ((l: Link) => void) | null = null;
   o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
   /** Record and report link `l`: only ever called inside a live generation, so after up() set `report`. */
@@ -42,12 +55,14 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   };
   /** Every `poll` ms while generation g lasts: follow the cable; bring the link up when it is in and the link is new (STARTING) or was lost (NO_LINK). */
   var watch = function (g: number) {
+    // this poll has fired: a down() from inside a report below has nothing to cancel
+    tm = 0;
     if (g != gen) return;
     var l = phy();
     if (l == 0 && link != L.NO_LINK) tell(L.NO_LINK);
     // STARTING and NO_LINK are the reports that are multiples of NO_LINK
     else if (l != 0 && link % L.NO_LINK == L.STARTING) start(g);
-    setTimeout(function () { watch(g); }, o.poll);
+    if (g == gen) tm = setTimeout(function () { watch(g); }, o.poll);
   };
   /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
   var start = function (g: number) {
@@ -67,6 +82,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   return {
     up: function (nii, c, r) {
       var g = ++gen;
+      stop();
       cfg = c;
       report = r;
       link = L.STARTING;
@@ -76,6 +92,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     down: function () {
       gen++;
       link = L.IDLE;
+      stop();
     },
     // ip is set just before every report of 1, so a stale ip is never given out
     addr: function () { return link == L.CONNECTED ? ip : null; },

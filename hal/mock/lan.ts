@@ -48,6 +48,15 @@ export interface LanOptions {
   /** PRNG seed for faults (default 1). */ seed?: number;
   clock?: VirtualClock;
   /** Called with every datagram as it goes on the wire (its content as sent, before loss, duplication, delay), once its deliveries are scheduled (so its fate is known), and with every refused send (fate.refused). */ onwire?: (w: WireRecord, fate: WireFate) => void;
+  /** Keep every datagram in `wire` (default true); false for long runs (a soak), where onwire and `counts` say what went. */ record?: boolean;
+}
+
+/** What the LAN did with deliveries: one per receiving endpoint of a datagram (a broadcast has several). */
+export interface LanCounts {
+  /** Datagrams put on the wire. */ wire: number;
+  /** Deliveries handed to an endpoint (a duplicate counts again). */ delivered: number;
+  /** Deliveries the loss fault dropped. */ lost: number;
+  /** Deliveries whose endpoint closed or whose device lost its link while they were on their way. */ gone: number;
 }
 
 interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
@@ -62,6 +71,9 @@ export class Lan {
   key: string;
   faults: Faults;
   readonly wire: WireRecord[] = [];
+  /** Kept in `wire` (LanOptions.record). */
+  record: boolean;
+  readonly counts: LanCounts = { wire: 0, delivered: 0, lost: 0, gone: 0 };
   readonly devices: MockDevice[] = [];
   endpoints: Endpoint[] = [];
   random: () => number;
@@ -76,6 +88,7 @@ export class Lan {
     this.faults = opts.faults || {};
     this.random = prng(opts.seed ?? 1);
     this.onwire = opts.onwire || null;
+    this.record = opts.record ?? true;
   }
   /** Add a device whose DHCP address is subnet.host. */
   device(host: number, opts: { name?: string; cable?: boolean; radio?: boolean } = {}): MockDevice {
@@ -95,7 +108,8 @@ export class Lan {
   transmit(src: MockDevice, from: string, fromPort: number, to: string, toPort: number, data: Uint8Array, srcEp?: Endpoint) {
     const bytes = new Uint8Array(data);
     const rec: WireRecord = { t: this.clock.now(), from, fromPort, to, toPort, data: bytes };
-    this.wire.push(rec);
+    if (this.record) this.wire.push(rec);
+    this.counts.wire++;
     const bcast = to === this.broadcast || to === '255.255.255.255';
     const fate: WireFate = { deliveries: 0, lost: [], refused: false };
     if (isGroup(quad(to))) {
@@ -119,6 +133,7 @@ export class Lan {
     const f = this.faults;
     fate.deliveries++;
     if (f.loss && this.random() < f.loss) {
+      this.counts.lost++;
       fate.lost.push(ep.dev.ipOf(ep.nii) || ep.dev.ip);
       return;
     }
@@ -126,7 +141,9 @@ export class Lan {
     for (let i = 0; i < copies; i++) {
       const late = f.reorder && this.random() < f.reorder ? 1 + Math.floor(this.random() * (f.jitter ?? 50)) : 0;
       this.clock.timer((f.delay ?? 1) + late, () => {
-        if (ep.open && ep.dev.connected(ep.nii)) ep.onmsg(new Uint8Array(bytes), from, fromPort, to);
+        if (!ep.open || !ep.dev.connected(ep.nii)) { this.counts.gone++; return; }
+        this.counts.delivered++;
+        ep.onmsg(new Uint8Array(bytes), from, fromPort, to);
       });
     }
   }
@@ -242,9 +259,13 @@ export class MockDevice {
       open: (nii, port, onmsg) => {
         if (eps.some((e) => e.open && e.port === port)) return -1;
         const ep: Endpoint = { dev: this, nii, port, onmsg, open: true };
-        eps.push(ep);
+        // a closed endpoint's handle is given out again (a device that opens and closes sockets
+        // forever holds as many handles as it has open at once, as the boards' drivers do)
+        let h = eps.findIndex((e) => !e.open);
+        if (h < 0) h = eps.length;
+        eps[h] = ep;
         lan.endpoints.push(ep);
-        return eps.length - 1;
+        return h;
       },
       send: (h, ip, port, data) => {
         const ep = eps[h];

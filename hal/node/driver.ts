@@ -256,8 +256,12 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
         closeSockets(ep);
         return -1;
       }
-      eps.push(ep);
-      return eps.length - 1;
+      // a closed endpoint's handle is given out again: a device that opens and closes sockets
+      // forever holds as many endpoints as it has open at once (bench/churn.ts)
+      let h = eps.findIndex((e) => !e.open);
+      if (h < 0) h = eps.length;
+      eps[h] = ep;
+      return h;
     },
     send(h, to, port, data) {
       const ep = eps[h];

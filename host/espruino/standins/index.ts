@@ -3,7 +3,7 @@
 //
 //   const dev = await startDevice({ boot: standinsFor('esp8266', { ip: '192.168.77.5' }), app: bundle,
 //     files: netFile({ ssid: 'espimp', key: 'secret' }) });
-//   await dev.call('STANDIN.radio(false)');          // test hooks: radio(on), cable(on)
+//   await dev.call('STANDIN.radio(false)');          // test hooks: radio(on), cable(on), dhcp(on); onfault('dhcp')
 //   await dev.call('STANDIN.real')                   // every address handed to the real dgram
 //
 // The scripts are Espruino JavaScript (the *.js files beside this one), loaded from `.boot0`, so
@@ -45,6 +45,8 @@ export interface StandinOptions {
   radio?: boolean;
   /** The cable in at start (WIZnet boards; default true). */
   cable?: boolean;
+  /** Make the Wi-Fi stand-in's DHCP-failure hook, STANDIN.dhcp(on) (default false: it costs blocks; WIZnet's is always there). */
+  faults?: boolean;
   /** ms of one association and of DHCP (Wi-Fi; default 50 each); ms the Espruino WiFi's module boots (default 300). */
   joinMs?: number;
   dhcpMs?: number;
@@ -64,6 +66,7 @@ export function standinsFor(board: string, o: StandinOptions = {}): string[] {
     ssid: o.ssid ?? 'espimp', key: o.key ?? 'secret', radioOn: o.radio ?? true, cableIn: o.cable ?? true,
     joinMs: o.joinMs ?? 50, dhcpMs: o.dhcpMs ?? 50, bootMs: o.bootMs ?? 300,
     maxUdp: board === 'esp8266' ? ESP8266_MAX_UDP : 0,
+    ...(o.faults ? { faults: true } : {}),
   };
   const scripts = [`var STANDIN=${JSON.stringify(cfg)};`, read('dgram.js')];
   if (kind === 'wifi') scripts.push(read('wifi.js'));

@@ -19,8 +19,17 @@
 //    cb("setIP failed: ERROR"); no getStatus.
 // Every flavour: a lost link emits 'disconnected'; once the radio is back, the stack rejoins
 // by itself and emits 'connected' (a pending connect callback is then called as on success).
-// Test hooks: STANDIN.radio(false) takes the AP away (the link, if up, is lost);
-// STANDIN.radio(true) brings it back. STANDIN.up() tells the dgram stand-in the link is up.
+// DHCP failure, with STANDIN.faults set (standinsFor(board, {faults: true}); off, the hook is
+// not made: on the 1600-block interpreter every block counts): STANDIN.dhcp(false) and the
+// station associates but gets no address. ESP32 and ESP8266: the SDK's DHCP client keeps
+// trying: no event, no connect callback. Espruino WiFi: AT+CWJAP gives up with "+CWJAP:1"
+// (timeout): 'disconnected' and cb("WiFi connect failed: +CWJAP:1"). Once the server answers
+// (STANDIN.dhcp(true)) the station joins again and completes as usual (on ESP32 and ESP8266 an
+// 'associated' event more than the SDK gives: no driver reads it). Each failure calls
+// STANDIN.onfault('dhcp') if set.
+// Test hooks: STANDIN.radio(false) takes the AP away (the link, if up or waiting for an
+// address, is lost); STANDIN.radio(true) brings it back. STANDIN.up() tells the dgram stand-in
+// the link is up.
 // Espruino JavaScript: define before use (no hoisting).
 (function () {
   var S = STANDIN, F = S.flavor, W = {};
@@ -68,6 +77,15 @@
       later(S.dhcpMs, function () {
         if (g != gen) return;
         if (!S.radioOn) { link = 'noap'; return emit('disconnected', reason('beacon_timeout', '200', 'BEACON_TIMEOUT')); }
+        if (S.dhcpOk === false) {
+          link = 'nodhcp';
+          if (S.onfault) S.onfault('dhcp');
+          if (ESPWIFI) {
+            emit('disconnected');
+            done('WiFi connect failed: +CWJAP:1');
+          }
+          return;
+        }
         link = 'up';
         if (ESPWIFI) { emit('connected'); return done(null); }
         done(null);
@@ -155,13 +173,18 @@
   /** Test hook: the access point in range (true) or gone (false). */
   S.radio = function (on) {
     S.radioOn = !!on;
-    if (!on && link == 'up') {
+    if (!on && (link == 'up' || link == 'nodhcp')) {
       link = 'lost';
       gen++;
       return emit('disconnected', reason('beacon_timeout', '200', 'BEACON_TIMEOUT'));
     }
     // the stack retries by itself: a lost link, or a join that found no AP, rejoins
     if (on && want && (link == 'lost' || link == 'noap')) join(++gen);
+  };
+  /** Test hook (STANDIN.faults): the DHCP server answers (true) or not (false); a station waiting for an address joins again. */
+  if (S.faults) S.dhcp = function (on) {
+    S.dhcpOk = !!on;
+    if (on && want && link == 'nodhcp' && S.radioOn) join(++gen);
   };
   global.STANDIN_WIFI = W;
   Modules.addCached('Wifi', 'module.exports=STANDIN_WIFI;');

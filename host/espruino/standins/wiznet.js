@@ -18,7 +18,11 @@
 //    true/false and call cb(null | "DHCP failed"). getIP(cb) returns {ip,subnet,gateway,dns,mac}
 //    (0.0.0.0 until set) and calls cb(null, info). getStatus() gives {state,id,phylink:'up'|'down',...}.
 //    There are no link events: a driver polls.
-// Test hook: STANDIN.cable(false) pulls the cable, STANDIN.cable(true) plugs it back.
+// DHCP failure (STANDIN.dhcp(false)): setIP() with no options fails as with the cable out
+// (false, "WARNING: DHCP failed", cb("DHCP failed")); the address set before stays in the chip.
+// Each failure calls STANDIN.onfault('dhcp') if set.
+// Test hooks: STANDIN.cable(false) pulls the cable, STANDIN.cable(true) plugs it back;
+// STANDIN.dhcp(on): the DHCP server answers or not.
 // STANDIN.up() tells the dgram stand-in the link is up (cable in and an address set).
 // Espruino JavaScript: define before use (no hoisting).
 (function () {
@@ -57,9 +61,10 @@
         var c = cfg || { ip: '0.0.0.0', subnet: '0.0.0.0', gateway: '0.0.0.0', dns: '0.0.0.0' };
         cfg = { ip: String(o.ip || c.ip), subnet: String(o.subnet || c.subnet), gateway: String(o.gateway || c.gateway), dns: String(o.dns || c.dns) };
         if (o.mac) mac = String(o.mac);
-      } else if (!S.cableIn) {
+      } else if (!S.cableIn || S.dhcpOk === false) {
         err = 'DHCP failed';
         console.log('WARNING: DHCP failed');
+        if (typeof S.onfault == 'function') S.onfault('dhcp');
       } else {
         cfg = { ip: S.ip, subnet: S.netmask, gateway: S.gw, dns: S.gw };
       }
@@ -95,6 +100,7 @@
   };
   /** Test hook: the cable in (true) or out (false). */
   S.cable = function (on) { S.cableIn = !!on; };
+  S.dhcp = function (on) { S.dhcpOk = !!on; };
   global.STANDIN_WIZNET = W;
   Modules.addCached('WIZnet', 'module.exports=STANDIN_WIZNET;');
 })();
