@@ -177,7 +177,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       return false;
     }
     /**
-     * udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited).
+     * udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited, or no memory for it).
      * Board code runs from flash, where every character of a function lexed costs (executed or
      * skipped): the common case (the last good address and port, a short string or a blob) is
      * kept short and everything else runs out of line.
@@ -188,7 +188,9 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       // gives the last good address or port would pass the comparisons
       if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
-      return t.f._state != CONNECTED ? 1 : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
+      // refused (4, counted), not queued: over the rate limit, or (a board with fixed memory) a
+      // payload over 64 bytes its free memory cannot hold beside the reserve
+      return t.f._state != CONNECTED ? 1 : p.room && d.length > 64 && !p.room(d.length) || !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
         : t.h < 0 && !t._bind(0) || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }

@@ -76,7 +76,10 @@ export interface Platform {
    * Optional: whether `bytes` more can be allocated and still leave the interpreter a safe
    * margin (Espruino: an allocation that fails stops the whole program, uncatchable). The
    * runtime asks before it allocates what the app sizes (a socket's ring) and refuses with
-   * ERR_NO_MEMORY instead. Absent where memory is plentiful (the PC).
+   * ERR_NO_MEMORY instead, and before it hands the driver a payload over 64 bytes (which the
+   * stack queues until the event loop sends it) and returns SEND_ERROR_WOULDBLOCK instead.
+   * Called on the send path: cheap when the answer is yes. Absent where memory is plentiful
+   * (the PC, the Linux port).
    */
   room?(bytes: number): boolean;
   /** Cancel a timer from `timer`. */

@@ -90,6 +90,36 @@ for (const [board, nii] of [['esp8266', 'wl0'], ['espruino-wifi', 'wl0']]) {
   });
 }
 
+// fills memory (Uint8Arrays of 120 bytes) until fewer than `left` blocks beyond the reserve are free
+const HOG = 'global.hog = function (left) { global.H = []; while (process.memory(false).free > 250 + left) H.push(new Uint8Array(120)); return process.memory(false).free; };';
+
+Memory('low memory: a send whose payload free memory cannot hold returns 4 (SEND_ERROR_WOULDBLOCK), counted refused, nothing queued; a small one still goes; all go once memory is free (espruino-wifi, 8190 blocks)', async () => {
+  const app = appFile('var uses = "imp.net.open interface openudp send close stats";\n');
+  const dev = await startDevice({ kind: '8190', boot: standinsFor('espruino-wifi'), files: netFile(), app: await bundleOf('espruino-wifi', app, 201) });
+  const p = await peer(191);
+  try {
+    await dev.run(`global.P = ${p.port}; global.F = imp.net.open({interface: "wl0"}, function (s) { if (s == 1) { global.S = F.openudp(null); report({t: "up"}); } });`);
+    await dev.event((e) => e.t === 'up', 'wl0 connected, a socket open');
+    await dev.run(HOG);
+    // about 60 blocks (~700 bytes) beyond the reserve: a 1,400-byte payload does not fit, 20 bytes do
+    const free = await dev.call('hog(60)');
+    const codes = await dev.call('[S.send("192.168.77.191", P, blob(1400)), S.send("192.168.77.191", P, "x".repeat(1400)), S.send("192.168.77.191", P, "small and sent")]');
+    assert.equal(codes, [4, 4, 0], `codes with ${free} blocks free`);
+    const st = await dev.call('S.stats()');
+    assert.equal([st.sent, st.refused, st.failed], [1, 2, 0], 'counted: 1 sent, 2 refused');
+    await p.count(1);
+    assert.is(p.got[0].msg.toString(), 'small and sent');
+    // memory back: the same payload goes
+    assert.is(await dev.call('(function () { global.H = null; return S.send("192.168.77.191", P, blob(1400)); })()'), 0, 'sent once memory is free');
+    await p.count(2);
+    assert.is(p.got[1].msg.length, 1400);
+    assert.equal(dev.faults, [], 'no interpreter fault');
+  } finally {
+    await dev.kill();
+    await p.close();
+  }
+});
+
 Memory('espimp build --measure prints the measured blocks; an app that runs the board out of memory is one line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'espimp-measure-'));
   const ok = await cli('build', '--board', 'espruino-wifi', 'examples/echo/echo.js', '-o', join(dir, 'echo.js'), '--measure', '^Echo server');

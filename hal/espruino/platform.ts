@@ -23,8 +23,14 @@ export function createEspruinoPlatform(reserve: number): Platform {
     now: function () { return Math.floor(getTime() * 1000); },
     timer: function (ms, cb) { return setTimeout(cb, ms); },
     later: function (cb) { Promise.resolve().then(cb); },
-    // free blocks after a garbage collection (a closed socket's ring is free only then), less the reserve, as bytes
-    room: reserve ? function (bytes) { var m = process.memory(); return (m.free - reserve) * m.blocksize > bytes; } : undefined,
+    // free blocks less the reserve, as bytes: read without a garbage collection first (cheap, for
+    // every send), then after one (a closed socket's ring is free only then) when that says no
+    room: reserve ? function (bytes) {
+      var m = process.memory(false);
+      if ((m.free - reserve) * m.blocksize > bytes) return true;
+      m = process.memory();
+      return (m.free - reserve) * m.blocksize > bytes;
+    } : undefined,
     // clearTimeout() without an id clears EVERY timer on Espruino: never pass one through
     cancel: function (id) { if (id != null) try { clearTimeout(id as any); } catch (e) { } },
     write: console.log,
