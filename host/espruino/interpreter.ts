@@ -194,7 +194,6 @@ export class Device {
     this.control.write(line.replace(/\n/g, ' ') + '\n');
   }
 
-  /** Evaluate `expr` (a JavaScript expression) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
   /** Blocks in use: the least of three readings (one reading can catch a datagram or a console line in flight). */
   async blocksInUse(): Promise<number> {
     const r: number[] = [];
@@ -202,6 +201,7 @@ export class Device {
     return Math.min(...r);
   }
 
+  /** Evaluate `expr` (a JavaScript expression) in the interpreter: its value as JSON, or a rejection with the thrown error's message and `code`. */
   call(expr: string, ms = 30_000): Promise<any> {
     const id = this.nextId++;
     return new Promise((res, rej) => {
