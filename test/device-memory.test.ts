@@ -93,13 +93,13 @@ for (const [board, nii] of [['esp8266', 'wl0'], ['espruino-wifi', 'wl0']]) {
 // fills memory (Uint8Arrays of 120 bytes) until fewer than `left` blocks beyond the reserve are free
 const HOG = 'global.hog = function (left) { global.H = []; while (process.memory(false).free > 250 + left) H.push(new Uint8Array(120)); return process.memory(false).free; };';
 
-Memory('low memory: a send whose payload free memory cannot hold returns 4 (SEND_ERROR_WOULDBLOCK), counted refused, nothing queued; a small one still goes; all go once memory is free (espruino-wifi, 8190 blocks)', async () => {
+Memory('low memory: a send whose payload free memory cannot hold returns 4 (SEND_ERROR_WOULDBLOCK), counted refused, nothing queued; a small one still goes; all go once memory is free (original-wiznet, nearly full 2630 blocks)', async () => {
   const app = appFile('var uses = "imp.net.open interface openudp send close stats";\n');
-  const dev = await startDevice({ kind: '8190', boot: standinsFor('espruino-wifi'), files: netFile(), app: await bundleOf('espruino-wifi', app, 201) });
+  const dev = await startDevice({ kind: '2630', boot: standinsFor('original-wiznet'), files: netFile(), app: await bundleOf('original-wiznet', app, 201) });
   const p = await peer(191);
   try {
-    await dev.run(`global.P = ${p.port}; global.F = imp.net.open({interface: "wl0"}, function (s) { if (s == 1) { global.S = F.openudp(null); report({t: "up"}); } });`);
-    await dev.event((e) => e.t === 'up', 'wl0 connected, a socket open');
+    await dev.run(`global.P = ${p.port}; global.F = imp.net.open({interface: "eth0"}, function (s) { if (s == 1) { global.S = F.openudp(null); report({t: "up"}); } });`);
+    await dev.event((e) => e.t === 'up', 'eth0 connected, a socket open');
     await dev.run(HOG);
     // about 60 blocks (~700 bytes) beyond the reserve: a 1,400-byte payload does not fit, 20 bytes do
     const free = await dev.call('hog(60)');
