@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning';
 
 export interface Rule {
   /** Stable kebab-case id, printed with every finding and usable in ignore comments. */
-  id: string;
+  id: RuleId;
   severity: Severity;
   /** What the rule looks for. */
   what: string;
@@ -13,8 +13,8 @@ export interface Rule {
   why: string;
 }
 
-/** Every rule, in the order docs/checker.md lists them. */
-export const RULES: readonly Rule[] = [
+/** Every rule, in the order docs/checker.md lists them (`as const`: the ids make the type RuleId). */
+const TABLE = [
   { id: 'parse-error', severity: 'error', what: 'source that is not JavaScript at all', why: 'Espruino fails to load the file' },
   { id: 'es-module', severity: 'error', what: 'import / export / import() / import.meta', why: 'Espruino has no ES modules: SyntaxError' },
   { id: 'default-param', severity: 'error', what: 'default parameter values `function f(a = 1)`', why: 'SyntaxError' },
@@ -50,7 +50,13 @@ export const RULES: readonly Rule[] = [
   { id: 'var-hoisting', severity: 'error', what: 'a use of a `var` before its declaration statement has run (same scope)', why: 'var is not hoisted: reads throw ReferenceError, writes go to a global' },
   { id: 'for-let-closure', severity: 'error', what: '`for (let/const …)` whose body creates a closure over the loop variable', why: 'no per-iteration binding: every closure sees the final value (3,3,3, not 0,1,2)' },
   { id: 'ts-emit', severity: 'warning', what: 'in a .ts app: an `enum` (`const enum` too: apps are transpiled file by file) or a `namespace` holding values; the message gives its bytes', why: 'TypeScript emits code for it that every board carries (an enum with a reverse mapping); plain numeric constants cost less' },
-];
+] as const satisfies readonly { id: string; severity: Severity; what: string; why: string }[];
+
+/** A rule's id: a finding can only be made with one of these, so a misspelt id does not compile. */
+export type RuleId = (typeof TABLE)[number]['id'];
+
+/** Every rule, in the order docs/checker.md lists them. */
+export const RULES: readonly Rule[] = TABLE;
 
 /** Rule by id. */
-export const RULE: { readonly [id: string]: Rule } = Object.fromEntries(RULES.map((r) => [r.id, r]));
+export const RULE = Object.fromEntries(RULES.map((r) => [r.id, r])) as { readonly [id in RuleId]: Rule };
