@@ -13,7 +13,8 @@ import { UserError } from '../host/cli-error';
 import { checkSource, errorsOf } from '../host/check';
 import { loadBoard, type Board } from './boards';
 import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, appNames, usesExtended, TERSER, type AppNames, type MinifyRecord } from './config';
+import { rollupConfig, appNames, pruning, TERSER, type AppNames, type MinifyRecord } from './config';
+import { taken } from './features';
 import { boardWarnings } from './board-warnings';
 import { parseApp, topLevelInfoCalls, bootTransform } from './boot-transform';
 import { estimate, type SizeEstimate } from './size';
@@ -29,6 +30,8 @@ export interface BuildOptions extends EntryOptions {
   budget?: boolean;
   /** false: never boot before the app (to measure what boot costs: build/boot-transform.ts). */
   boot?: boolean;
+  /** Names to take as the app's too when deciding what to leave out (build/features.ts): a test driving the bundle from outside (the conformance suite) gives the names it uses. */
+  names?: string[];
   /** Told each step as it starts (espimp build shows them on a terminal). */
   progress?: (step: string) => void;
 }
@@ -40,6 +43,8 @@ export interface BuildResult {
   /** Minified bytes of the runtime with its drivers and of the app. */
   parts: { runtime: number; app: number };
   estimate: SizeEstimate;
+  /** What the build left out of the bundle and why, or why it kept everything: one line (build/features.ts leftOutLine). */
+  leftOut: string;
   /** Rollup warnings worth showing, and the bytes a .ts app's enums and namespaces cost (host/typecheck.ts emitCosts). */
   warnings: string[];
 }
@@ -55,14 +60,16 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
     const at = e.loc ? source.at(e.loc.line, e.loc.column + 1) : null;
     throw new UserError(`${o.app}${at ? `:${at.line}:${at.column}` : ''}: SyntaxError: ${String(e.message).replace(/ \(\d+:\d+\)$/, '')}`, 'ERR_APP_SYNTAX');
   }
-  const names = scan === undefined ? appNames(app) : scan;
+  const scanned = scan === undefined ? appNames(app) : scan;
+  const names = scanned && o.names ? { ...scanned, values: [...scanned.values, ...o.names] } : scanned;
   // an app that reads imp.net.info() at its top level boots like an imp first (build/boot-transform.ts;
   // findings in such an app's rewritten text are shown at bundle.js:L:C, not mapped back)
   const ast = parseApp(app);
   const boot = o.boot !== false && !!ast && topLevelInfoCalls(ast).length > 0;
-  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: usesExtended(names), boot, stats: o.stats });
+  const niis = Object.keys(board.niis), prune = pruning(names, { niis, stats: o.stats });
+  const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: taken(prune.decisions, 'extended config'), boot, stats: o.stats });
   const record: MinifyRecord = {};
-  return { board, app, source, record, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis: Object.keys(board.niis), names, record, stats: o.stats }) };
+  return { board, app, source, record, leftOut: prune.line, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis, names, record, stats: o.stats }) };
 }
 
 /** Line and column (from 1) of offset `i` in `text`. */
@@ -133,7 +140,7 @@ async function typescriptCosts(o: BuildOptions, code: string): Promise<string[]>
 export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   const step = o.progress || (() => {});
   step('reading the app');
-  const { board, app, cfg, source, record } = configFor(o);
+  const { board, app, cfg, source, record, leftOut } = configFor(o);
   // what the board lacks, in the app's own coordinates, first
   const warnings: string[] = boardWarnings(app, o.app, board);
   step(`bundling for ${board.name} (Rollup, TypeScript${o.minify === false ? '' : ', terser'})`);
@@ -154,7 +161,7 @@ export async function buildBundle(o: BuildOptions): Promise<BuildResult> {
   if (o.app.endsWith('.ts')) warnings.push(...await typescriptCosts(o, code));
   const appBytes = o.minify === false ? app.length : ((await minify(app, TERSER)).code || '').length + 1;
   const est = estimate(code.length, board);
-  const result = { board, code, parts: { runtime: code.length - appBytes, app: appBytes }, estimate: est, warnings };
+  const result = { board, code, parts: { runtime: code.length - appBytes, app: appBytes }, estimate: est, leftOut, warnings };
   if (o.budget !== false && est.storage > est.budget) {
     throw Object.assign(new UserError(`bundle too big for ${board.name}: about ${est.storage} blocks run from Storage, budget ${est.budget} of ${est.blocks} (--no-budget builds anyway)`, 'ERR_OVER_BUDGET'), { result });
   }

@@ -14,8 +14,7 @@ import * as acorn from 'acorn';
 import { simple as walk } from 'acorn-walk';
 import { join } from 'node:path';
 import { ROOT } from './boards';
-import { STATES, SEND_ERRORS } from '../firmware/constants';
-import { TYPES, BY_NII } from '../firmware/niis';
+import { decide, leftOutLine, taken, niiName, STATS_OPTION, type Decision } from './features';
 
 /** The id of the generated entry module. */
 const ENTRY_ID = '\0espimp-entry';
@@ -81,55 +80,42 @@ function nativeCodec(): Plugin {
   return { name: 'espimp-native-codec', resolveId: (source, importer) => (source === './codec' && importer && /[\\/]firmware[\\/]/.test(importer) ? file : null) };
 }
 
-/** What an app's tokens name: every name and string value, and whether it reaches members by computed name. */
-export interface AppNames { values: string[]; dynamic: boolean }
+/** What an app's tokens name: every name and string value, and whether it reaches members by computed name (`why`: how, first seen). */
+export interface AppNames { values: string[]; dynamic: boolean; why?: string }
 
 /**
  * The names and strings of app source `app` (comments do not count), and the words inside its
  * strings. `dynamic` is true when
  * the app may reach a member by a name the scan cannot see: `x[e]` where e is not one
- * number or string literal, or any `eval`, `Function` or `with`. Null when it does not tokenize.
+ * number or string literal (an enum's reverse mapping `E[E["A"] = 0]` is one), or any `eval`,
+ * `Function` or `with`; `why` says which and where. Null when it does not tokenize.
  */
 export function appNames(app: string): AppNames | null {
   const values: string[] = [];
-  let dynamic = false;
+  let why: string | undefined;
+  const wide = (what: string, t: acorn.Token) => { why = why || `${what} at line ${t.loc!.start.line}`; };
   try {
-    const toks = [...acorn.tokenizer(app, { ecmaVersion: 'latest', allowHashBang: true })];
+    const toks = [...acorn.tokenizer(app, { ecmaVersion: 'latest', allowHashBang: true, locations: true })];
     toks.forEach((t, i) => {
       const v = (t as { value?: unknown }).value, label = t.type.label;
       if (typeof v === 'string') values.push(v);
       // code in a string (Espruino's setTimeout("…"), eval) names what it uses too
       if (typeof v === 'string' && label !== 'name') values.push(...(v.match(/[A-Za-z_$][\w$]*/g) || []));
-      if (label === 'name' && (v === 'eval' || v === 'Function')) dynamic = true;
-      if (label === 'with') dynamic = true;
+      if (label === 'name' && (v === 'eval' || v === 'Function')) wide(`\`${v}\``, t);
+      if (label === 'with') wide('`with`', t);
       if (label === '[' && i > 0 && /^(name|\)|\]|string|num|`|template|this)$/.test(toks[i - 1].type.label)) {
-        const a = toks[i + 1], b = toks[i + 2];
-        if (!(a && b && (a.type.label === 'num' || a.type.label === 'string') && b.type.label === ']')) dynamic = true;
+        const p = toks[i - 1], a = toks[i + 1], b = toks[i + 2];
+        if (!(a && b && (a.type.label === 'num' || a.type.label === 'string') && b.type.label === ']')) {
+          const word = (x: acorn.Token) => (x as { value?: unknown }).value;
+          const enumMap = p.type.label === 'name' && a && a.type.label === 'name' && word(a) === word(p) && b && b.type.label === '[';
+          wide(enumMap ? `an enum (${word(p)}'s reverse mapping)` : `\`${app.slice(p.start, p.end)}[${a ? app.slice(a.start, a.end) : ''}…]\``, t);
+        }
       }
     });
-    return { values, dynamic };
+    return { values, dynamic: !!why, ...(why ? { why } : {}) };
   } catch {
     return null;
   }
-}
-
-/** The blob methods of firmware/blob-more.ts. */
-const BLOB_MORE = 'tell seek eos readn writen readstring writestring readblob writeblob resize swap2 swap4 get set'.split(' ');
-
-/**
- * True when an app whose scan (appNames) is `n` may name one of `list`: it names one (as a
- * name or string, or inside a string), or the scan cannot narrow what it uses (usesAll).
- */
-function usesAny(n: AppNames | null, list: string[]): boolean {
-  return usesAll(n) || n!.values.some((v) => list.includes(v));
-}
-
-/**
- * True when an app whose scan is `n` may call a method of BLOB_MORE: it names one, reaches
- * members dynamically, or has no tokens at all (usesAll).
- */
-export function usesBlobMore(n: AppNames | null): boolean {
-  return usesAny(n, BLOB_MORE);
 }
 
 /** True when the scan of an app (appNames) cannot narrow what it uses: it failed, the app reaches members dynamically, or it has no tokens at all (an empty app: the bundle is the runtime alone, driven from outside, e.g. the REPL or a test). */
@@ -137,73 +123,47 @@ export function usesAll(n: AppNames | null): boolean {
   return !n || n.dynamic || !n.values.length;
 }
 
-/** A plugin loading `source` in place of firmware/`file` (a stand-in for what the app never names). */
-function stubModule(file: string, source: string): Plugin {
-  const id = new RegExp(`[\\\\/]firmware[\\\\/]${file.replace('.', '\\.')}$`);
-  return { name: `espimp-stub-${file}`, load: (path) => (id.test(path) ? source : null) };
+/** Why the scan `n` cannot narrow what the app uses (usesAll), or null. */
+export function whyAll(n: AppNames | null): string | null {
+  return !n ? 'the app does not tokenize' : n.dynamic ? n.why || 'the app reaches members dynamically' : !n.values.length ? 'the app is empty' : null;
 }
 
 /**
- * firmware/agent.ts replaced by a stub whose methods do nothing (send returns 0, as the real
- * one does): used when the app's scan names nothing containing "agent" (comments do not
- * count; a failed scan keeps the agent, a dynamic or empty app does not), so nothing can reach
- * it. Saves the framing code (~1.7 KB).
+ * How the build takes each optional part (build/features.ts FEATURES) for an app whose scan is
+ * `names`, on a board with NIIs `niis`, with or without --stats; and the report line saying
+ * what it left out and why.
  */
-const agentStub = () => stubModule('agent.ts', 'export function createAgent() { var n = function () { return 0; }; return { on: n, send: n, rx: n }; }\n');
-
-/** firmware/blob-more.ts replaced by an empty module: used when the app never names a method it adds. */
-const blobMoreStub = () => stubModule('blob-more.ts', 'export {};\n');
-
-/** The members of `imp` that firmware/timers.ts makes. */
-const IMP_TIMERS = ['wakeup', 'cancelwakeup', 'millis'];
-
-/** firmware/counters.ts replaced by a stub that counts nothing: used when the app never names `stats` (nothing else reads the counters). */
-const countersStub = () => stubModule('counters.ts', 'export function counters() { return {}; }\nexport function count() {}\nexport function countOversize() {}\n');
-
-/** True when an app whose scan (appNames) is `n` may give imp.net.open an extended config: it names `wificonfig` or `staticconfig`, or the scan cannot narrow what it uses (usesAll). */
-export function usesExtended(n: AppNames | null): boolean {
-  return usesAny(n, ['wificonfig', 'staticconfig']);
+export function pruning(names: AppNames | null, o: { niis: string[]; stats?: boolean }): { decisions: Decision[]; line: string } {
+  const all = [...(names ? names.values : []), ...(o.stats ? [STATS_OPTION] : []), ...o.niis.map(niiName)];
+  const decisions = decide(all, !names ? 'unparsed' : usesAll(names) ? 'wide' : null);
+  return { decisions, line: leftOutLine(decisions, whyAll(names)) };
 }
 
-/** firmware/extended.ts replaced by one that finds no extended config: used when the app never names `wificonfig` or `staticconfig` (usesExtended). */
-const extendedStub = () => stubModule('extended.ts', 'export var extended = function () { return null; };\n');
-
-/** firmware/timers.ts replaced by a stub adding nothing to `imp`: used when the app never names IMP_TIMERS. */
-const timersStub = () => stubModule('timers.ts', 'export function impTimers() { return {}; }\n');
-
-/**
- * firmware/constants.ts replaced by literals of only the imp.net state names and SEND_ERROR_*
- * globals the app mentions (impOS values from the real module). Used unless the app reaches
- * members dynamically or is empty (usesAll).
- */
-function constantsPrune(names: string[]): Plugin {
-  const pick = (all: { [name: string]: number }) => JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => names.includes(k))));
-  return stubModule('constants.ts', `export var STATES = ${pick(STATES)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS)};\n`);
+/** True when an app whose scan is `n` gets the feature called `feature` (build/features.ts), on any board, without --stats. */
+export function uses(n: AppNames | null, feature: string): boolean {
+  return taken(pruning(n, { niis: [] }).decisions, feature);
 }
 
-/** firmware/niis.ts with the entries of the board's NIIs `niis` only: no other interface can be opened there. */
-function niisPrune(niis: string[]): Plugin {
-  const pick = (all: { [nii: string]: unknown }) => JSON.stringify(Object.fromEntries(niis.map((n) => [n, all[n]])));
-  return stubModule('niis.ts', `export var TYPES = ${pick(TYPES)};\nexport var HAS_CELL = ${niis.includes('cell0')};\nexport var BY_NII = ${pick(BY_NII)};\n`);
+/** A plugin putting each off feature's twin in place of its module (build/features.ts), and a generated module in place of one decided `some`. */
+function featureModules(decisions: Decision[]): Plugin {
+  const file = (f: string) => join(ROOT, f);
+  const off = new Map(decisions.filter((d) => d.take === 'off' && d.feature.module).map((d) => [file(d.feature.module!), file(d.feature.off!)]));
+  const some = new Map(decisions.filter((d) => d.take === 'some').map((d) => [file(d.feature.module!), d.feature.generate!(d.called)]));
+  return {
+    name: 'espimp-features',
+    async resolveId(source, importer, options) {
+      if (!importer || !off.size) return null;
+      const r = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return r && off.get(r.id) || null;
+    },
+    load: (id) => some.get(id) ?? null,
+  };
 }
-
-/** Public members of imp.net, interfaces and sockets that the runtime never calls itself (firmware/net.ts). */
-const OPTIONAL_MEMBERS = ['getstate', 'onreceive', 'isopen', 'stats', 'join', 'leave'];
-
-/** The member of imp.net only the live view's reporter reads (firmware/net.ts, firmware/reporter.ts): left out unless the build has --stats. */
-const LIVE_MEMBER = '_live';
-
-/** The socket methods of link-local multicast (firmware/multicast.ts). */
-const MCAST_MEMBERS = ['join', 'leave'];
-
-/** firmware/multicast.ts with MCAST false: used when the app never names MCAST_MEMBERS (send()'s group check goes). */
-const multicastStub = () => stubModule('multicast.ts', 'export var MCAST = false;\nexport var isGroup = function () { return false; };\n');
 
 /**
  * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
- * members named in `drop` (OPTIONAL_MEMBERS the app never names, unless it reaches members
- * dynamically or is empty (usesAll); LIVE_MEMBER without --stats), cut out by their syntax
- * tree positions.
+ * members named in `drop` (the members of off features, build/features.ts), cut out by their
+ * syntax tree positions.
  */
 function membersPrune(drop: string[]): Plugin {
   return {
@@ -241,10 +201,8 @@ function virtualEntry(source: string): Plugin {
  * opts.stats whether the entry adds the live view's reporter (it needs the counters and `_live`).
  */
 export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord; stats?: boolean }): RollupOptions & { output: any } {
-  const names = opts.names, all = usesAll(names);
-  // imp.net's `_live` serves only the live view's reporter (firmware/reporter.ts, --stats)
-  const drop = [...(all ? [] : OPTIONAL_MEMBERS.filter((m) => !names!.values.includes(m))), ...(opts.stats ? [] : [LIVE_MEMBER])];
-  const agent = !names || names.values.some((v) => /agent/.test(v));
+  const names = opts.names, { decisions } = pruning(names, opts);
+  const drop = decisions.filter((d) => d.take === 'off').flatMap((d) => d.feature.members || []);
   return {
     input: ENTRY_ID,
     treeshake: true,
@@ -256,14 +214,7 @@ export function rollupConfig(entry: string, app: string, opts: { minify?: boolea
     plugins: [
       virtualEntry(entry),
       nativeCodec(),
-      ...(agent ? [] : [agentStub()]),
-      ...(usesBlobMore(names) ? [] : [blobMoreStub()]),
-      ...(all ? [] : [constantsPrune(names!.values)]),
-      ...(usesAny(names, IMP_TIMERS) ? [] : [timersStub()]),
-      ...(opts.stats || usesAny(names, ['stats']) ? [] : [countersStub()]),
-      ...(usesExtended(names) ? [] : [extendedStub()]),
-      ...(usesAny(names, MCAST_MEMBERS) ? [] : [multicastStub()]),
-      niisPrune(opts.niis),
+      featureModules(decisions),
       typescript({
         tsconfig: join(ROOT, 'build/tsconfig.bundle.json'),
         filterRoot: ROOT,

@@ -1,6 +1,6 @@
 // The impOS blob's less-used methods (pointer moves, numbers, strings, blobs, resize, swaps,
 // get/set), added to Blob.prototype. firmware/blob.ts always loads this module; the build
-// swaps it for an empty one when the app never names any of BLOB_MORE (build/config.ts).
+// swaps it for an empty one when the app never names any of BLOB_MORE (build/features.ts: blob-more-off.ts).
 // BOARD CODE: Espruino-safe syntax only.
 import { fail } from './errors';
 import { Blob, blobOf, bad, ok } from './blob-core';

@@ -1,6 +1,6 @@
 // The impOS constants an app reads: imp.net's state names and the SEND_ERROR_* globals.
 // The build replaces this module with literals holding only the names the app mentions
-// (build/config.ts constantsPrune), so a board never carries the rest.
+// (build/features.ts, the constants row), so a board never carries the rest.
 
 /** Add `prefix + name` = base, base + 1, ... for the space-separated `names`. */
 var run = function (o: { [name: string]: number }, prefix: string, names: string, base: number) {

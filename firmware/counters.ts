@@ -1,6 +1,6 @@
 // The counters kept per socket and device-wide (udpsocket.stats(), imp.net.stats()). Nothing
-// else reads them, so the build swaps this module for a stub that counts nothing when the app
-// never names `stats` (build/config.ts, docs/build.md "What the build leaves out").
+// else reads them, so the build swaps this module for its off twin (counters-off.ts) when the app
+// never names `stats` (build/features.ts, docs/build.md "What the build leaves out").
 import { utf8 } from './codec';
 
 /** Counters kept per socket and device-wide. */

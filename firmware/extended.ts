@@ -1,6 +1,6 @@
 // Extended interface config: the `wificonfig` / `staticconfig` an app gives imp.net.open,
 // checked, used for that start only, never persisted. The build replaces this module with
-// one that finds none when the app never names either key (build/config.ts).
+// one that finds none when the app never names either key (build/features.ts: extended-off.ts).
 import type { LinkConfig } from '../hal/contract';
 import { fail } from './errors';
 import { quad } from './address';

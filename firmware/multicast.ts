@@ -1,5 +1,5 @@
 // Link-local multicast (extension, docs/decisions.md): udpsocket.join/leave. The build replaces
-// this module with `MCAST = false` when the app never names `join` or `leave` (build/config.ts),
+// this module with its off twin (multicast-off.ts: `MCAST = false`) when the app never names `join` or `leave` (build/features.ts),
 // so terser drops send()'s group check and the bundle is as it was without the extension.
 
 /** Sockets may join groups: send() lets a joined group's address through. */

@@ -1,6 +1,6 @@
 // What each NII is: the type imp.net.info() reports, and the impOS states of its link
 // reports. The build replaces this module with the entries of the board's NIIs only
-// (build/config.ts niisPrune).
+// (build/features.ts, the NIIs row).
 
 /** NII -> the interface type imp.net.info() reports; an app may name an NII by either. */
 export var TYPES: { [nii: string]: string } = { wl0: 'wifi', eth0: 'ethernet', cell0: 'cell' };

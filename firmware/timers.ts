@@ -1,5 +1,5 @@
 // imp.wakeup, imp.cancelwakeup and imp.millis over the platform's timers and clock. The build
-// swaps this module for a stub when the app never names them (build/config.ts).
+// swaps this module for its off twin (timers-off.ts) when the app never names them (build/features.ts).
 import type { Platform } from '../hal/contract';
 import { fail } from './errors';
 

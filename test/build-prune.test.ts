@@ -7,7 +7,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appNames, usesBlobMore, usesAll, terserFor, TERSER } from '../build/config';
+import { appNames, uses, usesAll, terserFor, TERSER, pruning } from '../build/config';
+import { FEATURES } from '../build/features';
+const usesBlobMore = (n: ReturnType<typeof appNames>) => uses(n, 'blob methods');
 import { buildBundle } from '../build/bundle';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
@@ -51,6 +53,24 @@ Scan('terserFor: internal members mangled, the app\'s own `_` names reserved; no
   assert.equal(o.mangle.properties.reserved, ['_id']);
   assert.ok(o.mangle.properties.regex.test('_drain'));
   assert.is(terserFor(null), TERSER);
+});
+
+Scan('the report says what was left out and why, or why everything was kept', () => {
+  const lean = pruning(appNames('var f = imp.net.open({ interface: "wl0" }); f.openudp(null).isopen();'), { niis: ['wl0'] }).line;
+  assert.ok(lean.startsWith('left out: agent (no agent), '), lean);
+  for (const part of ['counters (no stats/--stats)', 'multicast (no join/leave)', 'live view (no --stats)', '2 of 3 NIIs (not on the board)']) assert.ok(lean.includes(part), part);
+  assert.not.ok(lean.includes('isopen'), lean);
+  const stats = pruning(appNames('x.stats()'), { niis: ['wl0'], stats: true }).line;
+  assert.not.ok(/counters|stats\(\)|live view/.test(stats), stats);
+  assert.match(pruning(appNames('var k = "a";\ndata[k]();'), { niis: ['wl0'] }).line, /^kept every optional part the app could reach: `data\[k…\]` at line 2; left out: agent/);
+  assert.match(pruning(appNames('var E;\n(function (E) { E[E["A"] = 0] = "A"; })(E || (E = {}));'), { niis: ['wl0'] }).line, /an enum \(E's reverse mapping\) at line 2/);
+  assert.match(pruning(appNames('eval("1")'), { niis: ['wl0'] }).line, /`eval` at line 1/);
+  assert.match(pruning(appNames(''), { niis: ['wl0'] }).line, /the app is empty/);
+  assert.match(pruning(null, { niis: ['wl0'] }).line, /^kept every optional part the app could reach: the app does not tokenize; left out: live view/);
+});
+
+Scan('every feature row names a module and its off twin, a generated module, or members', () => {
+  for (const f of FEATURES) assert.ok(f.off ? f.module : f.generate ? f.module : f.members && f.members.length, f.name);
 });
 
 const Bundles = suite('pruned bundles');

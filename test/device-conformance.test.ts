@@ -1,6 +1,6 @@
 // @serial: real sockets on the shared loopback LAN (the interpreter binds 0.0.0.0).
-// The driver conformance suite (test/conformance/suite.ts) on every board's bundle (an empty
-// app: the whole runtime) running on the real Espruino interpreter, through the board's
+// The driver conformance suite (test/conformance/suite.ts) on every board's bundle, twice: an empty
+// app (the whole runtime) and one pruned to the suite's own names (suiteNames, build option names), running on the real Espruino interpreter, through the board's
 // stand-ins (host/espruino/standins; linux: its own driver on the real dgram). Two
 // interpreters cannot share one machine's ports (Espruino's bind has no address), so the
 // interpreter is the suite's first device, the one every scenario sends from, at
@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import { conformance, type ConformanceFixture } from './conformance/suite';
 import { nodeFixture, nicFor } from './conformance/fixtures';
 import { WIFI } from './helpers';
-import { remoteRuntime, REMOTE_SETUP } from './conformance/remote';
+import { remoteRuntime, REMOTE_SETUP, suiteNames } from './conformance/remote';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { loadBoard } from '../build/boards';
@@ -27,6 +27,10 @@ const BOARDS: [string, string, boolean][] = [
   ['pico-w5500', 'eth0', true], ['original-wiznet', 'eth0', true],
 ];
 const ONLY = process.env.CONFORMANCE_BOARDS ? process.env.CONFORMANCE_BOARDS.split(',') : null;
+/** CONFORMANCE_PRUNED=0: the whole runtime only. */
+const PRUNED = process.env.CONFORMANCE_PRUNED !== '0';
+/** The boards that also run a pruned bundle: one per driver (the other boards run the same driver code), to keep npm test within its time. */
+const PRUNED_BOARDS = ['linux', 'espruino-wifi', 'pico-w5500'];
 
 if (haveInterpreter('device-conformance (the conformance suite on the real interpreter)')) {
   const empty = appFile('');
@@ -34,11 +38,15 @@ if (haveInterpreter('device-conformance (the conformance suite on the real inter
   const boards = BOARDS.filter(([board]) => !ONLY || ONLY.includes(board));
   // every bundle first: a top-level await between two suites' run() lets uvu start running the
   // queue while the next suite is added, and two suites (two interpreters) would then run at once
-  const codes = await Promise.all(boards.map(([board]) => bundleOf(board, empty, 201)));
-  for (const [i, [board, nii, knowsBroadcast]] of boards.entries()) {
+  // each board's whole runtime (an empty app), and its bundle pruned to the suite's own names
+  // (build option names): what an app using what the suite uses gets
+  const names = suiteNames();
+  const runs = boards.flatMap((row) => [{ row, pruned: false }, { row, pruned: true }]).filter((r) => !r.pruned || (PRUNED && PRUNED_BOARDS.includes(r.row[0])));
+  const codes = await Promise.all(runs.map(({ row: [board], pruned }) => bundleOf(board, empty, 201, pruned ? names : undefined)));
+  for (const [i, { row: [board, nii, knowsBroadcast], pruned }] of runs.entries()) {
     const code = codes[i];
     const b = loadBoard(board);
-    conformance(`${board} (real interpreter)`, async (): Promise<ConformanceFixture> => {
+    conformance(`${board} (real interpreter${pruned ? ', pruned to the suite\'s names' : ''})`, async (): Promise<ConformanceFixture> => {
       // a new port range per test: nothing of an earlier test can hold these ports
       const base = 23100 + 10 * (tests++ % 60);
       const peers = nodeFixture({ hosts: [202, 203], base, nii, linuxPeer: '192.168.77.201' });

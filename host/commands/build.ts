@@ -39,6 +39,7 @@ export async function buildAndReport(app: string, opts: any, note = true): Promi
   }
   if (tty) process.stderr.write('\r\x1b[K');
   process.stderr.write(sizeTable(r.board, r.parts, r.estimate) + '\n');
+  process.stderr.write(`${r.leftOut}\n`);
   if (note && needsStorage(r.estimate)) process.stderr.write(`note: too big to send to ${r.board.name}'s RAM: flash it with --save\n`);
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   if (opts.strict && r.warnings.length) throw new UserError(`${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'} and --strict: not built`, 'ERR_WARNINGS');

@@ -5,7 +5,11 @@
 // received datagrams (its onreceive reports them, and the suite's handler is called here with a
 // blob-like {len, get}). A blob the suite makes lives here until it is sent, then goes over as
 // base64 and is rebuilt there with writestring(atob(...)) (a binary string: its chars are the bytes).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { BIND_REPORTER, type Device, type DeviceEvent } from '../../host/espruino/interpreter';
+import { appNames } from '../../build/config';
 
 /** A string as a JavaScript literal of ASCII only (\uXXXX escapes; Espruino makes a UTF-8 string of them). */
 function literal(s: string): string {
@@ -108,3 +112,16 @@ export function remoteRuntime(dev: Device, pulse: () => void) {
 
 /** Boot scripts a remote device needs after the board's stand-ins: the bind reports, the table of handles. */
 export const REMOTE_SETUP = [BIND_REPORTER, 'global.H = {};'];
+
+/**
+ * The names the conformance suite uses on a device: the build's scan (build/config.ts appNames)
+ * of the suite, its fixtures (the nic it opens) and this file (the expressions it sends), as JavaScript. A bundle built with
+ * them (build option `names`) leaves out what the suite never reaches.
+ */
+export function suiteNames(): string[] {
+  const values = ['suite.ts', 'fixtures.ts', 'remote.ts'].flatMap((f) => {
+    const js = ts.transpileModule(readFileSync(join(import.meta.dirname, f), 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2019 } }).outputText;
+    return appNames(js)?.values || [];
+  });
+  return [...new Set(values)];
+}
