@@ -5,7 +5,7 @@
 // received datagrams (its onreceive reports them, and the suite's handler is called here with a
 // blob-like {len, get}). A blob the suite makes lives here until it is sent, then goes over as
 // base64 and is rebuilt there with writestring(atob(...)) (a binary string: its chars are the bytes).
-import { BIND_REPORTER, type Device, type DeviceEvent } from '../../host/espruino/interpreter';
+import { BIND_REPORTER, type Device, type DeviceEvent } from '../../../host/espruino/interpreter';
 
 /** A string as a JavaScript literal of ASCII only (\uXXXX escapes; Espruino makes a UTF-8 string of them). */
 function literal(s: string): string {
