@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, type InterpreterKind, type Device } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
 import { memoryKind } from '../host/espruino/memory';
-import { bundleOf, appFile, peer, freePort } from '../test/fixtures/device';
+import { bundleOf, appFile, peer, freePort } from '../test/support/espruino-device';
 import { createRuntime } from '../firmware/runtime';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';

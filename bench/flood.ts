@@ -21,7 +21,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, BIND_REPORTER, type InterpreterKind } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
-import { bundleOf, appFile, peer, freePort, kernelSockets } from '../test/fixtures/device';
+import { bundleOf, appFile, peer, freePort, kernelSockets } from '../test/support/espruino-device';
 
 export interface FloodOptions {
   /** Seconds of flood. */

@@ -33,7 +33,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, BIND_REPORTER, type InterpreterKind, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
-import { bundleOf, appFile, peer, freePort } from '../test/fixtures/device';
+import { bundleOf, appFile, peer, freePort } from '../test/support/espruino-device';
 
 /** The boards, their NII and the faults that take turns on them. */
 export const LINK_BOARDS: { [board: string]: { nii: string; faults: string[] } } = {

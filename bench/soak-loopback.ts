@@ -22,7 +22,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, type InterpreterKind } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
-import { bundleOf } from '../test/fixtures/device';
+import { bundleOf } from '../test/support/espruino-device';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';

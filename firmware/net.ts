@@ -17,6 +17,7 @@ import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, countOversize, type Counters } from './counters';
 import { MCAST, isGroup } from './multicast';
+import type { Interface, UdpSocket, Net } from './api';
 
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
@@ -51,7 +52,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
   var ifaces: { [nii: string]: Iface } = {}, ports: { [port: number]: boolean } = {}, totals = counters(), active = '';
 
   /** An interface object, as imp.net.open returns it. */
-  class Iface {
+  class Iface implements Interface {
     nii: string;
     _drv: NetDriver;
     _state = -1;
@@ -140,7 +141,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
   }
 
   /** A UDP socket, as interface.openudp returns it. */
-  class Sock {
+  class Sock implements UdpSocket {
     f: Iface;
     cb: Function | null;
     /** The driver's endpoint handle, -1 while unbound. */

@@ -1,6 +1,8 @@
 // The application's world: builds the impOS globals (imp, server, agent, blob, the
 // SEND_ERROR_* constants) for one device from a platform, its drivers and board data.
+// Their types, what an app sees, are firmware/api.ts's; Runtime adds what the host reaches.
 import type { NetDriver, Platform, BoardSettings } from '../hal/contract';
+import type { Globals, Net, BlobConstructor } from './api';
 import { createNet } from './net';
 import { SEND_ERRORS } from './constants';
 import { Blob } from './blob';
@@ -11,8 +13,22 @@ var text = function (m: any): string {
   return m instanceof Blob ? m.tostring() : typeof m == 'object' && m ? JSON.stringify(m) : '' + m;
 };
 
-/** Everything an app sees as globals, for one device (`agentrx`: the agent link's receive entry, docs/console.md). */
-export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings) {
+/** The runtime's agent: the app's `agent`, with the line writer the host replaces (`tx`) and the receive entry (`rx`). */
+export type RuntimeAgent = ReturnType<typeof createAgent>;
+
+/**
+ * One device's globals: the app's (firmware/api.ts Globals), the agent with its link ends,
+ * `imp.net` with what the live view reads (`_live`), and `agentrx`: the agent link's receive
+ * entry, a board global for the console tool (docs/console.md).
+ */
+export interface Runtime extends Globals {
+  imp: Globals['imp'] & { net: Net & { _live(): unknown[] } };
+  agent: RuntimeAgent;
+  agentrx: RuntimeAgent['rx'];
+}
+
+/** Everything an app sees as globals, for one device. */
+export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings): Runtime {
   var server = {
     log: function (m: any) { p.write(text(m)); return 0; },
     error: function (m: any) { p.write('ERROR: ' + text(m)); return 0; },
@@ -26,8 +42,7 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     server: server,
     agent: agent,
     agentrx: agent.rx,
-    blob: blob,
-  }, SEND_ERRORS) as { imp: any; server: typeof server; agent: typeof agent; agentrx: typeof agent.rx; blob: any; [name: string]: any };
+    // the declaration is constructible at run time; TypeScript types it as a plain function
+    blob: blob as unknown as BlobConstructor,
+  }, SEND_ERRORS);
 }
-
-export type Runtime = ReturnType<typeof createRuntime>;

@@ -10,6 +10,7 @@ import vm from 'node:vm';
 import type * as TS from 'typescript';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
+import type { Nic } from '../firmware/api';
 import { UserError } from './cli-error';
 
 /** The text of app file `file`, or a one-line UserError. */
@@ -130,7 +131,7 @@ function nameHandlers(rt: Runtime, report: (line: string) => void, where: (e: un
     }
   };
   const net = rt.imp.net, open = net.open;
-  net.open = function (this: unknown, nic: unknown, onstate?: unknown) {
+  net.open = function (this: unknown, nic: Nic, onstate?: unknown) {
     const f = open.call(this, nic, wrap('onstate', onstate));
     patch(f, { openudp: 'onreceive' });
     return f;

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FrameDecoder, encodeLine } from '../host/agent-link';
-import { boardDevice, appFile, runWithInterpreter } from './fixtures/device';
+import { boardDevice, appFile, runWithInterpreter } from './support/espruino-device';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { listBoards } from '../build/boards';
 

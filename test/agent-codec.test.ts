@@ -8,7 +8,7 @@ import { Blob, blobOf } from '../firmware/blob';
 import { FrameDecoder, encodeLine, replFrame, LinkCounts } from '../host/agent-link';
 import type { Platform } from '../hal/contract';
 import { prng } from '../hal/mock/prng';
-import { codeOf } from './helpers';
+import { codeOf } from './support/runtime';
 
 
 const TRICKY = ['', 'plain', 'line\nbreak', 'cr\r\nlf', 'tab\there', '\x00nul', '\x10@1,2:dle', 'quote"back\\slash',

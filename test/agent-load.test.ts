@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_EXTENSIONS, loadAgentModule } from '../host/agent-host';
 import { UserError } from '../host/cli-error';
-import { cli } from './cli';
-import { espimp, exited } from './console-device';
+import { cli } from './support/cli';
+import { espimp, exited } from './support/console-device';
 
 const dir = mkdtempSync(join(tmpdir(), 'espimp-agent-load-'));
 

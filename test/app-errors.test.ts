@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventWaiter } from './conformance/fixtures';
-import { cli } from './cli';
+import { eventWaiter } from './support/conformance/fixtures';
+import { cli } from './support/cli';
 import { runSim } from '../host/sim';
 
 const root = new URL('..', import.meta.url).pathname;

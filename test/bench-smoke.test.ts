@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { node } from './cli';
+import { node } from './support/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'espimp-bench-'));
 

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Blob, blobOf, utf8, text } from '../firmware/blob';
 import { prng as rng } from '../hal/mock/prng';
-import { caught } from './helpers';
+import { caught } from './support/runtime';
 
 
 function code(fn: () => unknown, expected: string, given?: unknown) {

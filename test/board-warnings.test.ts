@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boardWarnings } from '../build/board-warnings';
 import { loadBoard } from '../build/boards';
-import { cli } from './cli';
+import { cli } from './support/cli';
 
 const Warn = suite('board warnings');
 

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from './cli';
+import { cli } from './support/cli';
 import { rateLimit } from '../host/commands/boards';
 
 const ROOT = new URL('..', import.meta.url).pathname;

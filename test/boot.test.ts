@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lan } from '../hal/mock/lan';
-import { boot } from './helpers';
+import { boot } from './support/runtime';
 import { bootNet } from '../host/boot';
 import { CONFIG_KEY } from '../firmware/net';
 import { runSim } from '../host/sim';
@@ -42,7 +42,7 @@ Boot('the persisted interface is the one booted; its credentials are used', () =
   bootNet(b.rt, b.dev.platform, (s) => { state = s; });
   lan.run(1000);
   assert.is(state, 1);
-  assert.is(b.rt.imp.net.info().interface.find((i: any) => i.nii === 'wl0').state, 1);
+  assert.is(b.rt.imp.net.info().interface.find((i) => i.nii === 'wl0')!.state, 1);
   assert.is(b.dev.storage[CONFIG_KEY], saved, 'config unchanged');
 });
 

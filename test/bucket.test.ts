@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Bucket } from '../firmware/bucket';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect } from './helpers';
+import { boot, connect } from './support/runtime';
 import { prng } from '../hal/mock/prng';
 
 const CAP = 100_000, REFILL = 25, COST = 1000;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli';
+import { cli } from './support/cli';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const STEPS = ['reading the app', 'bundling for esp8266 (Rollup, TypeScript, terser)', 'checking the bundle for Espruino', 'measuring'];

@@ -18,7 +18,7 @@ import { entrySource } from '../build/entry';
 import { checkSource, errorsOf } from '../host/check';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
-import { cli } from './cli';
+import { cli } from './support/cli';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const APPS = ['examples/echo/echo.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js'];

@@ -16,7 +16,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deviceChurn, pcChurn, mockChurn, churnReport, type ChurnResult } from '../bench/churn';
-import { runWithInterpreter } from './fixtures/device';
+import { runWithInterpreter } from './support/espruino-device';
 
 /** The checks every run passes; `blocks`: how far blocks in use may move (device), else null. */
 function check(r: ChurnResult, socketCycles: number, ifaceCycles: number, blocks: number | null) {

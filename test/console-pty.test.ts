@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { FakeEspruino, espimp, exited, socatPair } from './console-device';
+import { FakeEspruino, espimp, exited, socatPair } from './support/console-device';
 
 const APP = `agent.on('ack', function (d) { server.log('ack ' + d.seq + ' ' + JSON.stringify(d.echo)); });`;
 const AGENT = `export default function (device) {

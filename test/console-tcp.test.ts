@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeEspruino, Watch, espimp, exited } from './console-device';
+import { FakeEspruino, Watch, espimp, exited } from './support/console-device';
 
 const APP = `agent.on('ack', function (d) { server.log('ack ' + d.seq); });`;
 const AGENT = `export default function (device) {

@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
-import { node } from './cli';
+import { node } from './support/cli';
 
 /** Run `espimp demo ...args`; resolves when the process exits (guard: 90 s). */
 const demo = (...args: string[]) => node(['bin/espimp.js', 'demo', ...args], 90_000);

@@ -21,7 +21,7 @@ import { buildBundle } from '../build/bundle';
 import { loadBoard } from '../build/boards';
 import { startDevice, haveInterpreter, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile, ESP8266_MAX_UDP, type StandinOptions } from '../host/espruino/standins';
-import { freePort } from './fixtures/device';
+import { freePort } from './support/espruino-device';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const HAVE = haveInterpreter('device-boards (every board\'s bundle on the real interpreter, with stand-ins)');

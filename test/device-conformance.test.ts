@@ -1,5 +1,5 @@
 // @serial: real sockets on the shared loopback LAN (the interpreter binds 0.0.0.0).
-// The driver conformance suite (test/conformance/suite.ts) on every board's bundle, twice: an empty
+// The driver conformance suite (test/support/conformance/suite.ts) on every board's bundle, twice: an empty
 // app (the whole runtime) and one pruned to the suite's own names (suiteNames, build option names), running on the real Espruino interpreter, through the board's
 // stand-ins (host/espruino/standins; linux: its own driver on the real dgram). Two
 // interpreters cannot share one machine's ports (Espruino's bind has no address), so the
@@ -12,14 +12,14 @@
 // 255.255.255.255 alone; a bound socket's broadcasts leave from an unbound one (the Linux
 // port gives SO_BROADCAST only to unbound sockets), so from an ephemeral port.
 import { suite } from 'uvu';
-import { conformance, type ConformanceFixture } from './conformance/suite';
-import { nodeFixture, nicFor } from './conformance/fixtures';
-import { WIFI } from './helpers';
-import { remoteRuntime, REMOTE_SETUP, suiteNames } from './conformance/remote';
+import { conformance, type ConformanceFixture } from './support/conformance/suite';
+import { nodeFixture, nicFor } from './support/conformance/fixtures';
+import { WIFI } from './support/runtime';
+import { remoteRuntime, REMOTE_SETUP, suiteNames } from './support/conformance/remote';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { loadBoard } from '../build/boards';
-import { bundleOf, appFile } from './fixtures/device';
+import { bundleOf, appFile } from './support/espruino-device';
 
 /** Board, NII, and whether its driver knows the subnet broadcast. */
 const BOARDS: [string, string, boolean][] = [

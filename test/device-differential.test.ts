@@ -8,8 +8,9 @@ import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { startDevice } from '../host/espruino/interpreter';
 import { listBoards, loadBoard } from '../build/boards';
 import { Lan } from '../hal/mock/lan';
-import { bundleOf, appFile, runWithInterpreter } from './fixtures/device';
-import { boot, connect, WIFI } from './helpers';
+import { bundleOf, appFile, runWithInterpreter } from './support/espruino-device';
+import { boot, connect, WIFI } from './support/runtime';
+import type { Nii } from '../firmware/api';
 
 
 /**
@@ -58,7 +59,7 @@ const CASES: [string, string][] = [
 type Outcome = { v?: unknown; code?: string };
 
 /** The PC side: a host runtime on the simulated LAN, `nii` connected. */
-function pcSide(nii: string) {
+function pcSide(nii: Nii) {
   const lan = new Lan({ subnet: '192.168.77' });
   const b = boot(lan, 201, { niis: { [nii]: 'mock' }, ring: 2048 });
   const { f } = connect(lan, b, nii, nii === 'wl0' ? { wificonfig: WIFI } : {});
@@ -78,7 +79,7 @@ const EMPTY = appFile('');
 
 for (const board of listBoards()) {
   Diff(`${board}: every case`, async () => {
-    const nii = Object.keys(loadBoard(board).niis)[0];
+    const nii = Object.keys(loadBoard(board).niis)[0] as Nii;
     const dev = await startDevice({ boot: standinsFor(board, { ip: '192.168.77.201', ...WIFI }), files: netFile(WIFI), app: await bundleOf(board, EMPTY, 201) });
     try {
       const since = dev.events.length;

@@ -10,7 +10,7 @@
 //   which reaches the agent module on the PC; the agent's device.send() reaches the device's
 //   agent.on handler, which logs a line and answers the peer by UDP.
 // One interpreter for the file, in a new temp folder, under the machine-wide lock on port 2323
-// (test/telnet-device.ts says how and why).
+// (test/support/telnet-device.ts says how and why).
 // Addresses: device 192.168.77.2 (the linux build), peer 127.77.0.3 (192.168.77.3 to the
 // device), device ports 2001 (echo) and 25741, peer port 25740.
 import { suite } from 'uvu';
@@ -20,9 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { haveInterpreter } from '../host/espruino/interpreter';
-import { cli } from './cli';
-import { espimp, exited } from './console-device';
-import { PORT, Peer, ownInterpreter, startTelnetDevice, telnetEval, type Interpreter } from './telnet-device';
+import { cli } from './support/cli';
+import { espimp, exited } from './support/console-device';
+import { PORT, Peer, ownInterpreter, startTelnetDevice, telnetEval, type Interpreter } from './support/telnet-device';
 
 const AGENT_APP_PORT = 25741;
 

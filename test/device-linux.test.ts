@@ -10,7 +10,7 @@ import dgram, { type Socket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIND_REPORTER, type Device } from '../host/espruino/interpreter';
-import { boardDevice, appFile, peer, runWithInterpreter } from './fixtures/device';
+import { boardDevice, appFile, peer, runWithInterpreter } from './support/espruino-device';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';

@@ -22,14 +22,14 @@
 // stand-in even an app naming only open/openudp/send/close leaves ~250 blocks free once a socket
 // is open, and the next send runs the interpreter out of memory; there a blob(65507) cannot be made).
 // Tests marked `.skip` show runtime bugs (see their `// BUG:` comments); unskip once fixed.
-// Peers at 127.77.0.181-183; device ports from 25800-25819 (freePort(25800) in test/fixtures/device.ts). Nothing
+// Peers at 127.77.0.181-183; device ports from 25800-25819 (freePort(25800) in test/support/espruino-device.ts). Nothing
 // waits for time to pass: only for events and datagrams (their time limits are guards).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startDevice, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
 import { loadBoard } from '../build/boards';
-import { bundleOf, appFile, peer, runWithInterpreter, freePort, kernelSockets } from './fixtures/device';
+import { bundleOf, appFile, peer, runWithInterpreter, freePort, kernelSockets } from './support/espruino-device';
 import { runFlood, floodReport } from '../bench/flood';
 
 // ---------------------------------------------------------------- flood

@@ -6,16 +6,16 @@
 // count exactly what a Node peer on 127.77.0.3 sent and got, including sends the rate limit
 // refused, while the app's own lines arrive whole. The app never names `stats`: the counters
 // are in its bundle because of --stats alone.
-// Interpreter and lock: test/telnet-device.ts. Device 192.168.77.2:25742, peer 127.77.0.3:25743.
+// Interpreter and lock: test/support/telnet-device.ts. Device 192.168.77.2:25742, peer 127.77.0.3:25743.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haveInterpreter } from '../host/espruino/interpreter';
-import { cli } from './cli';
-import { espimp, exited } from './console-device';
-import { PORT, Peer, startTelnetDevice } from './telnet-device';
+import { cli } from './support/cli';
+import { espimp, exited } from './support/console-device';
+import { PORT, Peer, startTelnetDevice } from './support/telnet-device';
 
 const APP_PORT = 25742;
 const PEER_PORT = 25743;

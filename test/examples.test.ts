@@ -21,7 +21,7 @@ import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime } from '../firmware/runtime';
 import { frame } from '../firmware/agent';
 import { appSource, guarded, startApp } from '../host/app';
-import { boot } from './helpers';
+import { boot } from './support/runtime';
 
 const EXAMPLES = ['examples/echo/echo.js', 'examples/relay/relay.js', 'examples/sensor-hub/hub.js', 'examples/sensor-hub/node.js', 'examples/mdns/mdns.js'];
 const stateDir = mkdtempSync(join(tmpdir(), 'espimp-examples-'));

@@ -1,4 +1,4 @@
-// espimp flash against a fake Espruino REPL on tcp://127.0.0.1 (test/fixtures/fake-repl.ts),
+// espimp flash against a fake Espruino REPL on tcp://127.0.0.1 (test/support/fake-repl.ts),
 // through the real espruino package: what arrives is decoded and compared byte for byte
 // with the bundle `espimp build` makes. Without --save the code is typed into the REPL after
 // reset(); with --save it arrives as require("Storage").write(".bootcde", ...) chunks and
@@ -8,13 +8,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { buildBundle } from '../build/bundle';
-import { startFakeRepl, type FakeRepl } from './fixtures/fake-repl';
-import { cli } from './cli';
+import { startFakeRepl, type FakeRepl } from './support/fake-repl';
+import { cli } from './support/cli';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventWaiter } from './conformance/fixtures';
+import { eventWaiter } from './support/conformance/fixtures';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const w = eventWaiter(60_000);

@@ -20,8 +20,8 @@ import { listBoards, loadBoard } from '../build/boards';
 import { BIND_REPORTER, startDevice } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { frame } from '../firmware/agent';
-import { kernelSockets, bundleOf, runWithInterpreter } from './fixtures/device';
-import { eventWaiter } from './conformance/fixtures';
+import { kernelSockets, bundleOf, runWithInterpreter } from './support/espruino-device';
+import { eventWaiter } from './support/conformance/fixtures';
 
 const root = new URL('..', import.meta.url).pathname;
 const ECHO = 'examples/guide-echo/echo.js', WL0 = 'examples/guide-echo/echo-wl0.js', ANY = 'examples/guide-echo/echo-any.js';

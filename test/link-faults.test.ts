@@ -11,7 +11,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runLinkFaults, linkFaultReport, LINK_BOARDS } from '../bench/linkfaults';
-import { runWithInterpreter } from './fixtures/device';
+import { runWithInterpreter } from './support/espruino-device';
 
 const CYCLES = 12;
 const Faults = suite('link faults on every board\'s bundle');

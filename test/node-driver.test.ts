@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { toLoopback, fromLoopback, VIRTUAL_LAN, LOOPBACK_LAN, LOOPBACK_BROADCAST } from '../hal/loopback';
 import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform, stampedWrite } from '../hal/node/platform';
-import { nodeFixture, eventWaiter } from './conformance/fixtures';
-import { recorder, Received } from './conformance/suite';
+import { nodeFixture, eventWaiter } from './support/conformance/fixtures';
+import { recorder, Received } from './support/conformance/suite';
 
 /** A plain dgram socket bound to addr:port (a peer that is not espimp). */
 function peer(addr: string, port = 0, reuseAddr = false): Promise<dgram.Socket & { got: { data: Buffer; from: string; port: number }[] }> {

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { runSim } from '../host/sim';
 import { LiveCapture } from '../host/pcap';
 import type { WireRecord } from '../hal/mock/lan';
-import { eventWaiter } from './conformance/fixtures';
-import { node } from './cli';
+import { eventWaiter } from './support/conformance/fixtures';
+import { node } from './support/cli';
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'espimp-pcap-'));

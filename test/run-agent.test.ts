@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lan } from '../hal/mock/lan';
-import { boot, Booted } from './helpers';
+import { boot, Booted } from './support/runtime';
 import { appSource, guarded, startApp } from '../host/app';
 import { attachAgent } from '../host/agent-host';
-import { espimp, exited } from './console-device';
+import { espimp, exited } from './support/console-device';
 
 const BOARD = { niis: { eth0: 'mock' } };
 

@@ -7,6 +7,7 @@
 // lane holds a machine-wide lock (espimp-loopback-lan.lock in the temp folder; a lock whose
 // holder is dead is taken over): a second checkout's `npm test` runs its other files meanwhile
 // and its serial lane after. Each file's time is printed; a file over half its cap is named.
+// Helper modules live in test/support/ (and data in any fixtures/ folder): not searched for tests.
 // Usage: node test/run.js [filter]   (filter: a substring of the test file path)
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, watch, writeSync } from 'node:fs';
@@ -22,7 +23,7 @@ const PARALLEL = 2;
 function find(dir) {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
-    if (statSync(p).isDirectory()) return n === 'fixtures' ? [] : find(p);
+    if (statSync(p).isDirectory()) return n === 'fixtures' || n === 'support' ? [] : find(p);
     return n.endsWith('.test.ts') ? [p] : [];
   });
 }

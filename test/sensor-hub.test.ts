@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, Booted } from './helpers';
+import { boot, Booted } from './support/runtime';
 import { appSource, guarded, startApp } from '../host/app';
 
 const HUB = appSource('examples/sensor-hub/hub.js');

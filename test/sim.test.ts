@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDevice, parseProbability, runSim, clockText, countersTable, DeviceSpec } from '../host/sim';
 import type { WireRecord } from '../hal/mock/lan';
-import { node } from './cli';
+import { node } from './support/cli';
 
 const HUB = 'examples/sensor-hub/hub.js';
 const NODE = 'examples/sensor-hub/node.js';

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, codeOf, held, WIFI } from './helpers';
+import { boot, connect, codeOf, held, WIFI } from './support/runtime';
 
 const THERE = '192.168.1.3';
 

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { Lan } from '../hal/mock/lan';
 import { setMessages } from '../firmware/errors';
 import { MESSAGES } from '../host/messages';
-import { boot, connect, caught } from './helpers';
+import { boot, connect, caught } from './support/runtime';
 
 const errs = suite('error codes and messages');
 

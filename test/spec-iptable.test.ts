@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
 import { createRuntime } from '../firmware/runtime';
 import type { IpInfo, NetDriver } from '../hal/contract';
-import { boot, connect, MOCK_BOARD, WIFI } from './helpers';
+import { boot, connect, MOCK_BOARD, WIFI } from './support/runtime';
 
 /** A device whose only driver connects at once and knows exactly the address facts `facts`. */
 function partial(facts: IpInfo) {

@@ -6,7 +6,8 @@ import { Lan } from '../hal/mock/lan';
 import { createRuntime } from '../firmware/runtime';
 import { stateOf } from '../firmware/states';
 import type { NetDriver } from '../hal/contract';
-import { boot, connect, caught, codeOf, MOCK_BOARD, WIFI } from './helpers';
+import { boot, connect, caught, codeOf, MOCK_BOARD, WIFI, wrong } from './support/runtime';
+import type { Nii, NiiType } from '../firmware/api';
 
 
 const nic = suite('open: nic validation');
@@ -24,8 +25,8 @@ nic('a missing or unknown interface throws ERR_NO_INTERFACE, saying what was giv
   const { rt } = boot(lan, 2);
   const bad = [{}, { interface: 'eth1' }, { interface: 'ETH0' }, { interface: ' eth0' }, { interface: '' }, { interface: 0 },
     { interface: null }, { interface: 'toString' }, { interface: '__proto__' }, { interface: 'constructor' }, { nii: 'eth0' }];
-  for (const n of bad) assert.is(codeOf(() => rt.imp.net.open(n)), 'ERR_NO_INTERFACE', JSON.stringify(n));
-  const e = caught(() => rt.imp.net.open({ interface: 'eth9' }));
+  for (const n of bad) assert.is(codeOf(() => rt.imp.net.open(wrong(n))), 'ERR_NO_INTERFACE', JSON.stringify(n));
+  const e = caught(() => rt.imp.net.open(wrong({ interface: 'eth9' })));
   assert.instance(e, Error);
   assert.ok(e.message.includes('"eth9"'), e.message);
 });
@@ -34,7 +35,7 @@ nic('a NII the board does not have throws ERR_NO_INTERFACE, by name and by alias
   const lan = new Lan();
   const { rt, dev } = boot(lan, 2, { niis: { eth0: 'mock' } });
   for (const name of ['wl0', 'wifi', 'cell0', 'cell']) {
-    assert.is(codeOf(() => rt.imp.net.open({ interface: name })), 'ERR_NO_INTERFACE', name);
+    assert.is(codeOf(() => rt.imp.net.open(wrong({ interface: name }))), 'ERR_NO_INTERFACE', name);
   }
   assert.equal(dev.storage, {}, 'a refused nic persists nothing');
   assert.is(rt.imp.net.info().active, -1);
@@ -45,7 +46,7 @@ nic('a NII the board does not have throws ERR_NO_INTERFACE, by name and by alias
 nic('aliases wifi / ethernet / cell name wl0 / eth0 / cell0 (the same interface object)', () => {
   const lan = new Lan();
   const { rt } = boot(lan, 2);
-  const pairs: [string, string][] = [['wifi', 'wl0'], ['ethernet', 'eth0'], ['cell', 'cell0']];
+  const pairs: [NiiType, Nii][] = [['wifi', 'wl0'], ['ethernet', 'eth0'], ['cell', 'cell0']];
   for (const [alias, nii] of pairs) {
     const a = rt.imp.net.open({ interface: alias, wificonfig: WIFI });
     assert.ok(a === rt.imp.net.open({ interface: nii, wificonfig: WIFI }), alias);
@@ -60,10 +61,10 @@ nic('a bad onstate throws ERR_BAD_CALLBACK and starts nothing; null and undefine
   const lan = new Lan();
   const { rt, dev } = boot(lan, 2);
   for (const cb of ['x', 42, {}, true]) {
-    assert.is(codeOf(() => rt.imp.net.open({ interface: 'eth0' }, cb)), 'ERR_BAD_CALLBACK', String(cb));
+    assert.is(codeOf(() => rt.imp.net.open({ interface: 'eth0' }, wrong(cb))), 'ERR_BAD_CALLBACK', String(cb));
   }
   assert.equal(dev.storage, {});
-  assert.is(rt.imp.net.info().interface.find((i: any) => i.nii === 'eth0').state, -1);
+  assert.is(rt.imp.net.info().interface.find((i) => i.nii === 'eth0')!.state, -1);
   lan.run(500);
   assert.is(rt.imp.net.open({ interface: 'eth0' }, null).getstate(), rt.imp.net.STARTING);
   assert.is(rt.imp.net.open({ interface: 'cell0' }, undefined).getstate(), rt.imp.net.STARTING);
@@ -79,13 +80,13 @@ nic('malformed wificonfig / staticconfig: ERR_BAD_ARG, nothing started or persis
     { interface: 'eth0', staticconfig: { ip: '192.168.1.500' } }, { interface: 'eth0', staticconfig: { ip: '192.168.1.5', netmask: '255.255.255' } },
     { interface: 'eth0', staticconfig: { ip: '192.168.1.5', gateway: 'router' } },
   ];
-  for (const n of bad) assert.is(codeOf(() => rt.imp.net.open(n)), 'ERR_BAD_ARG', JSON.stringify(n));
+  for (const n of bad) assert.is(codeOf(() => rt.imp.net.open(wrong(n))), 'ERR_BAD_ARG', JSON.stringify(n));
   lan.run(500);
   assert.equal(dev.storage, {});
   assert.equal(rt.imp.net.info().interface.map((i: any) => i.state), [-1, -1, -1]);
   const e = caught(() => rt.imp.net.open({ interface: 'eth0', staticconfig: { ip: 'x' } }));
   assert.ok(e.message.includes('object'), e.message);
-  assert.is(rt.imp.net.open({ interface: 'wl0', wificonfig: { ssid: 'espimp-lab' }, staticconfig: null }).getstate(), 0, 'key optional, null config ignored');
+  assert.is(rt.imp.net.open({ interface: 'wl0', wificonfig: { ssid: 'espimp-lab' }, staticconfig: wrong(null) }).getstate(), 0, 'key optional, null config ignored');
 });
 
 const asyncState = suite('open: onstate is always asynchronous');

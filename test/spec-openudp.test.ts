@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, codeOf, held, WIFI } from './helpers';
+import { boot, connect, codeOf, held, WIFI, wrong } from './support/runtime';
 
 const THERE = '192.168.1.3';
 
@@ -58,7 +58,7 @@ where('while the interface is still starting, openudp works (only stopped/idle r
 where('a bad callback: ERR_BAD_CALLBACK; null and undefined are fine', () => {
   const lan = new Lan();
   const { f } = connect(lan, boot(lan, 2));
-  for (const cb of ['cb', 5, {}, true]) assert.is(codeOf(() => f.openudp(cb)), 'ERR_BAD_CALLBACK', String(cb));
+  for (const cb of ['cb', 5, {}, true]) assert.is(codeOf(() => f.openudp(wrong(cb))), 'ERR_BAD_CALLBACK', String(cb));
   assert.ok(f.openudp(null).isopen());
   assert.ok(f.openudp(undefined, 2001).isopen());
 });
@@ -67,7 +67,7 @@ where('localPort not an integer in 1024-65535: ERR_BAD_PORT, nothing bound', () 
   const lan = new Lan();
   const { f } = connect(lan, boot(lan, 2));
   for (const p of [1.5, 1023, 65536, NaN, '2000', 0, -1, Infinity, true, {}, 1024.0001]) {
-    assert.is(codeOf(() => f.openudp(null, p)), 'ERR_BAD_PORT', String(p));
+    assert.is(codeOf(() => f.openudp(null, wrong(p))), 'ERR_BAD_PORT', String(p));
   }
   assert.is(held(lan).length, 0);
   assert.ok(f.openudp(null, 1024).isopen());
@@ -160,7 +160,7 @@ unbound('a send that is not connected, rate limited or a data error does not bin
   assert.is(s.send(THERE, 7000, 'x'), 1);
   assert.is(held(lan).length, 0, 'not connected');
   lan.run(200);
-  assert.is(codeOf(() => s.send(THERE, 7000, 42)), 'ERR_BAD_DATA');
+  assert.is(codeOf(() => s.send(THERE, 7000, wrong(42))), 'ERR_BAD_DATA');
   assert.is(held(lan).length, 0, 'data error');
   const other = f.openudp();
   assert.is(other.send(THERE, 7000, 'takes the only token'), 0);

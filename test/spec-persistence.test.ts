@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, WIFI } from './helpers';
+import { boot, connect, WIFI } from './support/runtime';
 
 const KEY = 'espimp.net';
 

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, caught, codeOf, held, WIFI, Booted } from './helpers';
+import { boot, connect, caught, codeOf, held, WIFI, Booted, wrong } from './support/runtime';
 
 const THERE = '192.168.1.3';
 
@@ -23,15 +23,15 @@ order('a closed socket is reported first, whatever else is wrong', () => {
   const { s } = ready(2000);
   s.close();
   assert.is(codeOf(() => s.send('bad', 2000, 'x')), 'ERR_SOCKET_CLOSED');
-  assert.is(codeOf(() => s.send('8.8.8.8', 67, 42)), 'ERR_SOCKET_CLOSED');
+  assert.is(codeOf(() => s.send('8.8.8.8', 67, wrong(42))), 'ERR_SOCKET_CLOSED');
   assert.is(codeOf(() => s.send(THERE, 2000, 'fine')), 'ERR_SOCKET_CLOSED');
 });
 
 order('bad address before bad port; not private before bad data; bad port before bad data', () => {
   assert.is(codeOf(() => ready().s.send('192.168.1', 67, 'x')), 'ERR_BAD_ADDRESS');
-  assert.is(codeOf(() => ready().s.send('8.8.8.8', 2000, 42)), 'ERR_NOT_PRIVATE');
-  assert.is(codeOf(() => ready().s.send('8.8.8.8', -5, null)), 'ERR_NOT_PRIVATE');
-  assert.is(codeOf(() => ready().s.send(THERE, 68, {})), 'ERR_BAD_PORT');
+  assert.is(codeOf(() => ready().s.send('8.8.8.8', 2000, wrong(42))), 'ERR_NOT_PRIVATE');
+  assert.is(codeOf(() => ready().s.send('8.8.8.8', -5, wrong(null))), 'ERR_NOT_PRIVATE');
+  assert.is(codeOf(() => ready().s.send(THERE, 68, wrong({}))), 'ERR_BAD_PORT');
   assert.is(codeOf(() => ready().s.send(THERE, 2000, 'x'.repeat(70000))), 'ERR_DATA_TOO_LONG');
   assert.is(codeOf(() => ready().s.send(THERE, 2000.5, 'x'.repeat(70000))), 'ERR_BAD_PORT');
 });
@@ -41,7 +41,7 @@ order('data errors throw even when the interface is not connected (not 1)', () =
   const b = boot(lan, 2);
   const f = b.rt.imp.net.open({ interface: 'eth0' });
   const s = f.openudp();
-  assert.is(codeOf(() => s.send(THERE, 2000, 42)), 'ERR_BAD_DATA');
+  assert.is(codeOf(() => s.send(THERE, 2000, wrong(42))), 'ERR_BAD_DATA');
   assert.is(codeOf(() => s.send(THERE, 2000, 'x'.repeat(65508))), 'ERR_DATA_TOO_LONG');
   assert.is(codeOf(() => s.send(THERE, 68, 'x')), 'ERR_BAD_PORT');
   assert.is(s.send(THERE, 2000, 'x'), 1);
@@ -51,7 +51,7 @@ order('data errors throw even when the rate limit has no token (not 4)', () => {
   const { lan, s } = ready();
   for (let i = 0; i < 100; i++) s.send(THERE, 2000, 'x');
   assert.is(s.send(THERE, 2000, 'x'), 4);
-  assert.is(codeOf(() => s.send(THERE, 2000, [1])), 'ERR_BAD_DATA');
+  assert.is(codeOf(() => s.send(THERE, 2000, wrong([1]))), 'ERR_BAD_DATA');
   assert.is(lan.wire.length, 100);
 });
 
@@ -60,8 +60,8 @@ order('errors are Errors whose code is on err.code and whose message shows what 
     [() => ready().s.send('192.168.1', 2000, 'x'), 'ERR_BAD_ADDRESS', '"192.168.1"'],
     [() => ready().s.send('8.8.8.8', 2000, 'x'), 'ERR_NOT_PRIVATE', '"8.8.8.8"'],
     [() => ready().s.send(THERE, 67, 'x'), 'ERR_BAD_PORT', '67'],
-    [() => ready().s.send(THERE, '80', 'x'), 'ERR_BAD_PORT', '"80"'],
-    [() => ready().s.send(THERE, 2000, 12345), 'ERR_BAD_DATA', '12345'],
+    [() => ready().s.send(THERE, wrong('80'), 'x'), 'ERR_BAD_PORT', '"80"'],
+    [() => ready().s.send(THERE, 2000, wrong(12345)), 'ERR_BAD_DATA', '12345'],
     [() => ready().s.send(THERE, 2000, 'é'.repeat(40000)), 'ERR_DATA_TOO_LONG', '80000'],
   ];
   for (const [fn, code, given] of cases) {
@@ -77,7 +77,7 @@ const addr = suite('send: bad and non-private addresses close the socket');
 addr('a malformed address throws ERR_BAD_ADDRESS, closes the socket, frees its port, sends nothing', () => {
   for (const bad of ['192.168.1', '192.168.1.256', ' 192.168.1.3', '192.168.01.3', '192.168.1.3.', 'localhost', '', 3232235779, null, undefined, {}]) {
     const { lan, f, s } = ready(2000);
-    assert.is(codeOf(() => s.send(bad, 2000, 'x')), 'ERR_BAD_ADDRESS', String(bad));
+    assert.is(codeOf(() => s.send(wrong(bad), 2000, 'x')), 'ERR_BAD_ADDRESS', String(bad));
     assert.is(s.isopen(), false);
     assert.equal(held(lan), []);
     assert.ok(f.openudp(null, 2000).isopen(), 'the port is free again');
@@ -112,7 +112,7 @@ addr('every private range edge and the limited broadcast are accepted', () => {
 addr('port, data and not-connected failures leave the socket open', () => {
   const { lan, b, s } = ready(2000);
   caught(() => s.send(THERE, 67, 'x'));
-  caught(() => s.send(THERE, 2000, 42));
+  caught(() => s.send(THERE, 2000, wrong(42)));
   caught(() => s.send(THERE, 2000, 'x'.repeat(65508)));
   assert.ok(s.isopen());
   b.dev.unplug('cable');
@@ -126,7 +126,7 @@ const data = suite('send: ports and data');
 data('ports 67 and 68 and anything not an integer 0-65535: ERR_BAD_PORT; 0 and 65535 are fine', () => {
   const { lan, s } = ready();
   for (const p of [67, 68, -1, 65536, 1.5, NaN, Infinity, '80', null, undefined, true]) {
-    assert.is(codeOf(() => s.send(THERE, p, 'x')), 'ERR_BAD_PORT', String(p));
+    assert.is(codeOf(() => s.send(THERE, wrong(p), 'x')), 'ERR_BAD_PORT', String(p));
   }
   assert.is(lan.wire.length, 0);
   assert.is(s.send(THERE, 0, 'x'), 0);
@@ -139,7 +139,7 @@ data('ports 67 and 68 and anything not an integer 0-65535: ERR_BAD_PORT; 0 and 6
 data('data that is not a string or a blob: ERR_BAD_DATA, nothing sent', () => {
   const { lan, s } = ready();
   for (const d of [42, {}, null, undefined, new Uint8Array(3), [1, 2], true, Buffer.from('x'), new ArrayBuffer(2)]) {
-    assert.is(codeOf(() => s.send(THERE, 2000, d)), 'ERR_BAD_DATA', String(d));
+    assert.is(codeOf(() => s.send(THERE, 2000, wrong(d))), 'ERR_BAD_DATA', String(d));
   }
   assert.is(lan.wire.length, 0);
 });
@@ -161,7 +161,7 @@ data('65507 encoded bytes is the limit: 65508 throws ERR_DATA_TOO_LONG (strings 
 data('an unbound socket stays unbound after a data error: no datagram, no port held', () => {
   const { lan, s } = ready();
   for (const d of [42, 'x'.repeat(65508), null]) {
-    assert.ok(caught(() => s.send(THERE, 2000, d)));
+    assert.ok(caught(() => s.send(THERE, 2000, wrong(d))));
     assert.equal(held(lan), []);
   }
   caught(() => s.send(THERE, 67, 'x'));

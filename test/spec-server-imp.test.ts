@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, codeOf } from './helpers';
+import { boot, codeOf } from './support/runtime';
 
 const server = suite('server.log / server.error');
 

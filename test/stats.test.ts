@@ -18,8 +18,8 @@ import { unframe } from '../firmware/agent';
 import { createReporter, report, STATS_MESSAGE } from '../firmware/reporter';
 import { formatStats, StatusBar, statsRequest } from '../host/console/status';
 import { buildBundle } from '../build/bundle';
-import { boot, connect } from './helpers';
-import { espimp, exited } from './console-device';
+import { boot, connect } from './support/runtime';
+import { espimp, exited } from './support/console-device';
 
 // ---------------------------------------------------------------- the reporter
 

@@ -1,4 +1,5 @@
-// Types for app authors: types/espimp.d.ts declares every global an app sees. A strict app
+// Types for app authors: types/espimp.d.ts declares every global an app sees, generated from
+// firmware/api.ts (build/app-types.ts; the committed file must be what it generates). A strict app
 // using all of it compiles (and runs on a simulated device); the declarations and the runtime
 // cannot drift (type level: test/types/drift.ts; run time: the runtime's objects against the
 // declared members and constants); an app project finds them through `"types": ["espimp"]` or
@@ -12,12 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lan } from '../hal/mock/lan';
-import { boot } from './helpers';
+import { boot } from './support/runtime';
 import { appGlobals, appSource, guarded, startApp } from '../host/app';
 import { buildBundle } from '../build/bundle';
 import { checkTypeScriptSource } from '../host/check/typescript';
 import { INTERNAL } from './types/internal';
-import { cli } from './cli';
+import { cli } from './support/cli';
+import { appTypes, currentAppTypes } from '../build/app-types';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DTS = join(ROOT, 'types/espimp.d.ts');
@@ -185,6 +187,14 @@ decl('that app runs on a simulated device: it echoes a datagram, using every blo
   assert.ok(b.dev.console.some((l) => l.startsWith('192.168.1.3:3000 -> 192.168.1.2:2001 ')), b.dev.console.join('\n'));
   assert.equal(got, ['ping']);
   assert.equal(b.dev.console.filter((l) => l.startsWith('ERROR')), []);
+});
+
+decl('they are generated from firmware/api.ts: the committed file is what `npm run types` writes, and a change there shows here', () => {
+  assert.fixture(readFileSync(DTS, 'utf8'), currentAppTypes());
+  const api = readFileSync(join(ROOT, 'firmware/api.ts'), 'utf8');
+  assert.ok(api.includes('  isopen(): boolean;'));
+  const renamed = appTypes(api.replace('  isopen(): boolean;', '  isOpen(): boolean;'));
+  assert.ok(renamed.includes('    isOpen(): boolean;') && !renamed.includes('isopen()'));
 });
 
 decl('package.json points at them and ships them', () => {

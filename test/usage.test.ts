@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli';
+import { cli } from './support/cli';
 import { COMMANDS } from '../host/cli';
 
 const ROOT = new URL('..', import.meta.url).pathname;

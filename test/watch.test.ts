@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventWaiter } from './conformance/fixtures';
+import { eventWaiter } from './support/conformance/fixtures';
 import { dependencies } from '../host/watch';
 
 const root = new URL('..', import.meta.url).pathname;

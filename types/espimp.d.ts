@@ -2,8 +2,9 @@
 // for TypeScript apps and editors. A global script (no import or export): every declaration
 // here is a global once the file is in a program, through `"types": ["espimp"]` in a
 // tsconfig.json or `/// <reference types="espimp" />` in the app.
-// The runtime is firmware/ (host/app.ts adds the timers and console on the PC; a board has
-// its own); test/types.test.ts fails when the two drift apart (test/types/drift.ts).
+// Generated from firmware/api.ts (the types the runtime implements) by build/app-types.ts:
+// edit that file and run `npm run types`. test/types.test.ts fails when this file is not
+// what it generates, or when the runtime drifts from the declarations.
 // Helper types live in the `espimp` namespace (types only: it is no value at run time).
 
 declare namespace espimp {

@@ -4,15 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lan } from '../../hal/mock/lan';
-import type { VirtualClock } from '../../hal/mock/clock';
-import { createNodeDriver, NodeDriver } from '../../hal/node/driver';
-import { createHostPlatform } from '../../hal/node/platform';
-import { createRuntime } from '../../firmware/runtime';
-import type { Platform } from '../../hal/contract';
-import { HOST_BOARD } from '../../hal/node/board';
-import { VIRTUAL_LAN, VIRTUAL_BROADCAST } from '../../hal/loopback';
-import { boot, WIFI } from '../helpers';
+import { Lan } from '../../../hal/mock/lan';
+import type { VirtualClock } from '../../../hal/mock/clock';
+import { createNodeDriver, NodeDriver } from '../../../hal/node/driver';
+import { createHostPlatform } from '../../../hal/node/platform';
+import { createRuntime } from '../../../firmware/runtime';
+import type { Platform } from '../../../hal/contract';
+import { HOST_BOARD } from '../../../hal/node/board';
+import { VIRTUAL_LAN, VIRTUAL_BROADCAST } from '../../../hal/loopback';
+import { boot, WIFI } from '../runtime';
 import type { ConformanceFixture } from './suite';
 
 

@@ -1,7 +1,7 @@
 // Commands as tests run them: a child Node process, its output collected, killed if it hangs.
 import { spawn } from 'node:child_process';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 export interface Finished { code: number | null; out: string; err: string }
 

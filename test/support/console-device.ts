@@ -10,9 +10,9 @@ import vm from 'node:vm';
 import { spawn, ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { Lan } from '../hal/mock/lan';
-import { boot, Booted } from './helpers';
-import { startApp } from '../host/app';
+import { Lan } from '../../hal/mock/lan';
+import { boot, Booted } from './runtime';
+import { startApp } from '../../host/app';
 
 /** Upper bound for any single wait; tests end as soon as the event happens. */
 export const GUARD_MS = 20_000;
@@ -159,7 +159,7 @@ export async function socatPair(a: string, b: string): Promise<ChildProcess> {
 /** Start the real `espimp` command with `args`; stdin is a pipe (not a TTY). */
 export function espimp(args: string[]): { child: ChildProcess; out: Watch; err: Watch } {
   const child = spawn(process.execPath, ['bin/espimp.js', ...args], {
-    cwd: new URL('..', import.meta.url).pathname,
+    cwd: new URL('../..', import.meta.url).pathname,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,7 +1,9 @@
-// Shared test fixtures: a mock board and a device booted on the simulated LAN.
-import { Lan, MockDevice } from '../hal/mock/lan';
-import { createRuntime, Runtime } from '../firmware/runtime';
-import type { BoardSettings, NetDriver } from '../hal/contract';
+// Devices on the simulated LAN (hal/mock, the virtual clock) running the runtime: a mock board,
+// one device booted, a LAN of N devices connected; and what a call throws.
+import { Lan, MockDevice, type LanOptions } from '../../hal/mock/lan';
+import type { Interface, Nic, Nii } from '../../firmware/api';
+import { createRuntime, Runtime } from '../../firmware/runtime';
+import type { BoardSettings, NetDriver } from '../../hal/contract';
 
 export const MOCK_BOARD: BoardSettings = {
   niis: { wl0: 'mock', eth0: 'mock', cell0: 'mock' },
@@ -35,9 +37,9 @@ export function held(lan: Lan, ip = '192.168.1.2'): number[] {
 }
 
 /** Open eth0 on a booted device and run the clock until it is connected. */
-export function connect(lan: Lan, b: Booted, nii = 'eth0', extra: object = {}) {
+export function connect(lan: Lan, b: Booted, nii: Nii = 'eth0', extra: Omit<Nic, 'interface'> = {}) {
   const states: number[] = [];
-  const f = b.rt.imp.net.open({ interface: nii, ...extra }, (s: number) => states.push(s));
+  const f = b.rt.imp.net.open({ interface: nii, ...extra }, (s) => states.push(s));
   lan.run(200);
   return { f, states };
 }
@@ -56,4 +58,32 @@ export function caught(fn: () => unknown): any {
 export function codeOf(fn: () => unknown): string {
   const e = caught(fn);
   return e === undefined ? 'no throw' : e && e.code ? e.code : `threw without a code: ${e}`;
+}
+
+/** One device of a connectedLan(): booted, its interface open and connected, its address. */
+export interface ConnectedDevice extends Booted { f: Interface; ip: string }
+
+/** A simulated LAN whose devices are all connected. */
+export interface ConnectedLan { lan: Lan; devices: ConnectedDevice[] }
+
+/**
+ * `count` devices (hosts `first`, `first` + 1, ...; 2 unless told) on a new simulated LAN, each
+ * booted with `board` and with `nii` (eth0 unless told) opened and run to CONNECTED.
+ */
+export function connectedLan(count: number, o: { nii?: Nii; board?: Partial<BoardSettings>; lan?: LanOptions; first?: number } = {}): ConnectedLan {
+  const lan = new Lan(o.lan);
+  const devices: ConnectedDevice[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = boot(lan, (o.first ?? 2) + i, o.board);
+    const f = b.rt.imp.net.open(o.nii === 'wl0' ? { interface: 'wl0', wificonfig: WIFI } : { interface: o.nii || 'eth0' });
+    devices.push({ ...b, f, ip: b.dev.ip });
+  }
+  lan.run(200);
+  for (const d of devices) if (d.f.getstate() !== d.rt.imp.net.CONNECTED) throw new Error(`${d.ip}: not connected (state ${d.f.getstate()})`);
+  return { lan, devices };
+}
+
+/** `v` as whatever type the call wants: a value of the wrong type, passed on purpose to see it refused. */
+export function wrong(v: unknown): never {
+  return v as never;
 }

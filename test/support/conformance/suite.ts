@@ -4,10 +4,10 @@
 // passes (mock: advance the virtual clock; real sockets: wait for the event) and what the
 // driver can tell about broadcasts. "Nothing arrived" is proved with a fence: a later datagram
 // on the same path that did arrive, so no test waits for a time to pass. Every device call is
-// awaited: a device on the real interpreter (test/conformance/remote.ts) answers with promises.
+// awaited: a device on the real interpreter (test/support/conformance/remote.ts) answers with promises.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Runtime } from '../../firmware/runtime';
+import type { Runtime } from '../../../firmware/runtime';
 
 /** One device of the fixture's LAN: its runtime (the app's globals) and its address. */
 export interface ConformanceDevice {

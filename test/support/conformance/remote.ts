@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { BIND_REPORTER, type Device, type DeviceEvent } from '../../host/espruino/interpreter';
-import { appNames } from '../../build/config';
+import { BIND_REPORTER, type Device, type DeviceEvent } from '../../../host/espruino/interpreter';
+import { appNames } from '../../../build/config';
 
 /** A string as a JavaScript literal of ASCII only (\uXXXX escapes; Espruino makes a UTF-8 string of them). */
 function literal(s: string): string {

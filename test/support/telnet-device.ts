@@ -15,7 +15,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, unlinkSync, wat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { interpreterPath } from '../host/espruino/interpreter';
+import { interpreterPath } from '../../host/espruino/interpreter';
 
 export const TELNET = 2323;
 /** The console address espimp flash/console take. */
