@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import type * as TS from 'typescript';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 
 /** The text of app file `file`, or a one-line UserError. */
 export function readApp(file: string): string {

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appNames, usesBlobMore, usesAll, terserFor, TERSER } from '../build/config';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 
