@@ -4,6 +4,6 @@
 import { tsImport } from 'tsx/esm/api';
 
 export default async function () {
-  const { cliConfig } = await tsImport('./build/bundle.ts', import.meta.url);
+  const { cliConfig } = await tsImport('./host/bundle.ts', import.meta.url);
   return cliConfig(process.env);
 }

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { measureBundle } from '../host/espruino/memory';
 
 const BOARDS = ['esp32', 'esp8266', 'espruino-wifi', 'pico-w5500', 'original-wiznet'];

@@ -20,7 +20,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { startDevice, espruinoDir, BIND_REPORTER, type Device, type InterpreterKind } from '../host/espruino/interpreter';
 import { median } from './harness';
 

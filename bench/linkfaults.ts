@@ -104,7 +104,7 @@ function linkApp(nii: string, port: number, peerPort: number): string {
     'global.join = function (ssid, key) { F = imp.net.open({interface: NII, wificonfig: {ssid: ssid, key: key}}, onstate); };',
     'global.reopen = function () { F = imp.net.open({interface: NII}, onstate); };',
     'global.ping = function (q) { return S.send(PEER, Q, "p" + q); };',
-    'global.sock = function () { return {open: S.isopen(), h: S.h, stats: S.stats()}; };',
+    'global.sock = function () { return {open: S.isopen(), h: S._handle, stats: S.stats()}; };',
     '',
   ].join('\n');
 }
@@ -217,7 +217,7 @@ export async function runLinkFaults(o: LinkFaultOptions): Promise<LinkFaultResul
     r.timers.after = await dev.call(TIMERS);
     const s = await dev.call('sock()');
     r.socketOpen = s.open;
-    r.sameHandle = s.h === h0;
+    r.sameHandle = typeof h0 === 'number' && s.h === h0;
     r.socket = s.stats;
     r.faultsSeen = dev.events.filter((e) => e.t === 'fault').length;
     r.interpreterFaults = [...dev.faults];

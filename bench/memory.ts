@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { listBoards, loadBoard } from '../build/boards';
 import { measureBundle, rawEcho, type MemoryFigure } from '../host/espruino/memory';
 

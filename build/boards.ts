@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardSettings } from '../hal/contract';
-import { UserError } from '../host/cli-error';
+import { UserError } from './user-error';
 
 /** The project root (where boards/ lives). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,5 @@
 // The Rollup configuration of every espimp bundle (rollup.config.js hands it to the Rollup
-// CLI; build/bundle.ts uses it directly). Input: the generated entry (a virtual module).
+// CLI; host/bundle.ts uses it directly). Input: the generated entry (a virtual module).
 // TypeScript through @rollup/plugin-typescript at target ES2019; output: a plain script, one
 // IIFE (no `export`, no "use strict", no Object.freeze) followed by the app; then terser over
 // the whole: ecma 2019, compress, mangle the IIFE's names (the runtime's top level is inside
@@ -42,7 +42,7 @@ export function terserFor(names: AppNames | null): MinifyOptions {
   return { ...TERSER, mangle: { properties: { regex: /^_/, reserved } } };
 }
 
-/** What the minifier was given and its source map back to that (build/bundle.ts maps checker findings through it to the app). */
+/** What the minifier was given and its source map back to that (host/bundle.ts maps checker findings through it to the app). */
 export interface MinifyRecord { input?: string; map?: object }
 
 /** terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds start-up time here); with `record`, its input and source map kept there. */

@@ -3,8 +3,8 @@
 // with the board's data and installs the app's globals. The app itself runs after it (the
 // bundle appends it, see build/config.ts), so every global exists before the first app line.
 import { join } from 'node:path';
-import { toLoopback, LOOPBACK_BROADCAST } from '../hal/loopback';
-import { UserError } from '../host/cli-error';
+import { isVirtualHost } from '../hal/loopback';
+import { UserError } from './user-error';
 import { ROOT, type Board } from './boards';
 
 /**
@@ -19,15 +19,15 @@ export interface EntryOptions { lan?: string; ip?: string; statics?: boolean; bo
 
 /** Where each driver lives and how its options are written from the board data. */
 const DRIVERS: { [name: string]: { file: string; factory: string; options(b: Board, o: EntryOptions): string } } = {
-  wifi: { file: 'hal/espruino/wifi.ts', factory: 'createWifiDriver', options: (b, o) => `{rbs:${b.recvBufferSize},st:${o.statics !== false}}` },
+  wifi: { file: 'hal/espruino/wifi.ts', factory: 'createWifiDriver', options: (b, o) => `{_recvBufferSize:${b.recvBufferSize},_statics:${o.statics !== false}}` },
   wiznet: { file: 'hal/espruino/wiznet.ts', factory: 'createWiznetDriver', options: wiznetOptions },
-  linux: { file: 'hal/espruino/linux.ts', factory: 'createLinuxDriver', options: (b, o) => `{ip:${JSON.stringify(o.ip)},rbs:${b.recvBufferSize}}` },
+  linux: { file: 'hal/espruino/linux.ts', factory: 'createLinuxDriver', options: (b, o) => `{ip:${JSON.stringify(o.ip)},_recvBufferSize:${b.recvBufferSize}}` },
 };
 
 /** WIZnet options: the SPI device and pins are written as Espruino globals (SPI2, B13, ...), checked by loadBoard. */
 function wiznetOptions(b: Board, o: EntryOptions): string {
   const p = b.pins;
-  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${p.poll ?? 1000},rbs:${b.recvBufferSize},st:${o.statics !== false}}`;
+  return `{spi:${p.spi},sck:${p.sck},miso:${p.miso},mosi:${p.mosi},cs:${p.cs},w5500:${p.chip === 'W5500'},poll:${p.poll ?? 1000},_recvBufferSize:${b.recvBufferSize},_statics:${o.statics !== false}}`;
 }
 
 /** Check the build options against the board: --lan/--ip belong to the linux board, which needs them. */
@@ -39,8 +39,7 @@ function checkEntryOptions(b: Board, o: EntryOptions) {
   }
   if ((o.lan ?? 'loopback') !== 'loopback') throw new UserError(`--lan ${o.lan}: the linux board supports only --lan loopback`, 'ERR_BAD_OPTION');
   if (!o.ip) throw new UserError('the linux board needs --ip 192.168.77.N (its address on the loopback LAN)', 'ERR_BAD_OPTION');
-  const l = toLoopback(o.ip);
-  if (!l || l === LOOPBACK_BROADCAST) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
+  if (!isVirtualHost(o.ip)) throw new UserError(`--ip ${o.ip} is not a host of the loopback LAN (192.168.77.1 .. 192.168.77.254)`, 'ERR_BAD_OPTION');
 }
 
 /** The entry module's source for board `b`. */

@@ -32,7 +32,7 @@ var unwire = function (d: any): any {
   if (d && typeof d.$blob == 'string') {
     s = atob(d.$blob);
     d = new Blob(s.length);
-    for (i = 0; i < s.length; i++) d.d[i] = s.charCodeAt(i);
+    for (i = 0; i < s.length; i++) d._bytes[i] = s.charCodeAt(i);
   }
   return d;
 };

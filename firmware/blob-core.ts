@@ -20,21 +20,21 @@ export var ok = function (v: any, max: number): number {
 
 export class Blob {
   /** Storage; capacity may exceed the length. */
-  d: Uint8Array;
+  _bytes: Uint8Array;
   /** Length in bytes. */
-  n: number;
-  /** Read/write pointer, 0..n: 0 from the prototype (firmware/blob-more.ts, with the methods that move it) until moved. */
-  p!: number;
+  _length: number;
+  /** Read/write pointer, 0.._length: 0 from the prototype (firmware/blob-more.ts, with the methods that move it) until moved. */
+  _pos!: number;
 
   /** `size` zero bytes (none if omitted), pointer 0. */
   constructor(size?: number) {
-    this.d = size === undefined || size === 0 ? EMPTY : new Uint8Array(typeof size != 'number' || (size | 0) !== size || size < 0 ? bad(size) : size);
-    this.n = this.d.length;
+    this._bytes = size === undefined || size === 0 ? EMPTY : new Uint8Array(typeof size != 'number' || (size | 0) !== size || size < 0 ? bad(size) : size);
+    this._length = this._bytes.length;
   }
 
   /** Length in bytes. */
   len(): number {
-    return this.n;
+    return this._length;
   }
 
   /** The whole contents decoded as UTF-8, whatever the pointer. */
@@ -44,7 +44,7 @@ export class Blob {
 
   /** The len() bytes, not copied: the storage itself when it is exactly that long (a received blob's is: no subarray). */
   bytes(): Uint8Array {
-    return this.n < this.d.length ? this.d.subarray(0, this.n) : this.d;
+    return this._length < this._bytes.length ? this._bytes.subarray(0, this._length) : this._bytes;
   }
 }
 
@@ -83,6 +83,6 @@ export interface Blob {
 /** A blob holding a copy of `u8`, pointer 0. */
 export var blobOf = function (u8: Uint8Array): Blob {
   var b = new Blob(u8.length);
-  b.d.set(u8);
+  b._bytes.set(u8);
   return b;
 };

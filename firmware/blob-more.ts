@@ -18,52 +18,52 @@ var kind = function (t: any): number {
 /** Move b's first min(len, cap) bytes to new storage of `cap` bytes. */
 var realloc = function (b: Blob, cap: number) {
   var d = new Uint8Array(cap);
-  d.set(b.d.subarray(0, Math.min(b.n, cap)));
-  b.d = d;
+  d.set(b._bytes.subarray(0, Math.min(b._length, cap)));
+  b._bytes = d;
 };
 
 /** Write `u` at b's pointer, growing it, and advance. */
 var put = function (b: Blob, u: Uint8Array) {
-  var e = b.p + u.length;
-  if (e > b.d.length) realloc(b, Math.max(e, b.d.length * 2));
-  b.d.set(u, b.p);
-  b.p = e;
-  if (e > b.n) b.n = e;
+  var e = b._pos + u.length;
+  if (e > b._bytes.length) realloc(b, Math.max(e, b._bytes.length * 2));
+  b._bytes.set(u, b._pos);
+  b._pos = e;
+  if (e > b._length) b._length = e;
 };
 
 /** Up to `k` bytes from b's pointer (a view), advancing it. */
 var take = function (b: Blob, k: any): Uint8Array {
-  var p = b.p;
-  b.p = Math.min(p + ok(k, 1 / 0), b.n);
-  return b.d.subarray(p, b.p);
+  var p = b._pos;
+  b._pos = Math.min(p + ok(k, 1 / 0), b._length);
+  return b._bytes.subarray(p, b._pos);
 };
 
 /** Reverse the byte order of every whole `k`-byte unit. */
 var swap = function (b: Blob, k: number) {
-  for (var i = 0; i + k <= b.n; i += k) b.d.subarray(i, i + k).reverse();
+  for (var i = 0; i + k <= b._length; i += k) b._bytes.subarray(i, i + k).reverse();
 };
 
-// Each method is documented on the Blob interface in firmware/blob-core.ts. `p`: the pointer
+// Each method is documented on the Blob interface in firmware/blob-core.ts. `_pos`: the pointer
 // every blob starts with (a write makes its own).
 Object.assign(Blob.prototype, {
-  p: 0,
+  _pos: 0,
   tell: function (this: Blob) {
-    return this.p;
+    return this._pos;
   },
   seek: function (this: Blob, offset: number, whence?: string) {
-    var o = whence === undefined || whence == 'b' ? 0 : whence == 'c' ? this.p : whence == 'e' ? this.n : bad(whence);
+    var o = whence === undefined || whence == 'b' ? 0 : whence == 'c' ? this._pos : whence == 'e' ? this._length : bad(whence);
     if (typeof offset != 'number' || offset % 1 !== 0) bad(offset);
     o += offset;
-    if (o < 0 || o > this.n) return -1;
-    this.p = o;
+    if (o < 0 || o > this._length) return -1;
+    this._pos = o;
     return 0;
   },
   eos: function (this: Blob) {
-    return this.p >= this.n;
+    return this._pos >= this._length;
   },
   readn: function (this: Blob, type: string) {
     var i = kind(type), z = 1 << (i >> 1);
-    if (this.n - this.p < z) fail('BLOB_EOS', type);
+    if (this._length - this._pos < z) fail('BLOB_EOS', type);
     return (new DataView(new Uint8Array(take(this, z)).buffer) as any)['get' + VIEW[i]](0, true);
   },
   writen: function (this: Blob, value: number, type: string) {
@@ -88,8 +88,8 @@ Object.assign(Blob.prototype, {
   },
   resize: function (this: Blob, n: number) {
     realloc(this, ok(n, 1 / 0));
-    this.n = n;
-    if (this.p > n) this.p = n;
+    this._length = n;
+    if (this._pos > n) this._pos = n;
   },
   swap2: function (this: Blob) {
     swap(this, 2);
@@ -98,9 +98,9 @@ Object.assign(Blob.prototype, {
     swap(this, 4);
   },
   get: function (this: Blob, i: number) {
-    return this.d[ok(i, this.n - 1)];
+    return this._bytes[ok(i, this._length - 1)];
   },
   set: function (this: Blob, i: number, v: number) {
-    this.d[ok(i, this.n - 1)] = v & 255;
+    this._bytes[ok(i, this._length - 1)] = v & 255;
   },
 });

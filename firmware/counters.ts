@@ -13,9 +13,9 @@ export function counters(): Counters {
   return { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 };
 }
 
-/** Count one event `key` in the counters `c` of socket `s` and in the device-wide `totals`. */
-export function count(s: { c: Counters }, totals: Counters, key: string) {
-  (s.c as any)[key]++;
+/** Count one event `key` in the counters `_counters` of socket `s` and in the device-wide `totals`. */
+export function count(s: { _counters: Counters }, totals: Counters, key: string) {
+  (s._counters as any)[key]++;
   (totals as any)[key]++;
 }
 
@@ -24,6 +24,6 @@ export function count(s: { c: Counters }, totals: Counters, key: string) {
  * over the 1460-byte MTU: a string of up to 486 chars has at most 1458 UTF-8 bytes, so only a
  * longer one is encoded to be measured.
  */
-export function countOversize(s: { c: Counters }, totals: Counters, d: Uint8Array | string) {
+export function countOversize(s: { _counters: Counters }, totals: Counters, d: Uint8Array | string) {
   if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, totals, 'oversize');
 }

@@ -3,7 +3,7 @@
 // one that finds none when the app never names either key (build/features.ts: extended-off.ts).
 import type { LinkConfig } from '../hal/contract';
 import { fail } from './errors';
-import { quad } from './address';
+import { quad } from '../hal/address';
 
 /**
  * The extended config of `nic`, checked (ERR_BAD_ARG for a wificonfig without a string ssid,

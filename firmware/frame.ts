@@ -28,7 +28,7 @@ var ascii = function (s: string): string {
 export var frame = function (name: string, data: any): string {
   var s = '', i;
   if (data instanceof Blob) {
-    for (i = 0; i < data.n; i++) s += String.fromCharCode(data.d[i]);
+    for (i = 0; i < data._length; i++) s += String.fromCharCode(data._bytes[i]);
     data = { $blob: btoa(s) };
   }
   s = ascii(JSON.stringify([name, data]));

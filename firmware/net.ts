@@ -6,7 +6,7 @@
 // Iface and Sock classes are made inside it, so their methods reach that state directly.
 import type { NetDriver, Platform, BoardSettings, LinkConfig } from '../hal/contract';
 import { fail } from './errors';
-import { quad, isPrivate, broadcastOf } from './address';
+import { quad, isPrivate, broadcastOf } from '../hal/address';
 import { Bucket } from './bucket';
 import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
@@ -56,7 +56,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     nii: string;
     _drv: NetDriver;
     _state = -1;
-    cb!: ((state: number) => void) | null;
+    _handler!: ((state: number) => void) | null;
     /** The link was started with extended (not persisted) config. */
     _ext!: boolean;
     /** Bumped on every start and release: a report of an older generation is ignored. */
@@ -83,13 +83,13 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       t._state = s;
       t._ip = null;
       if (isDown(t.nii, s) && t._ext) t._release();
-      t._tell(s);
+      t._notify(s);
     }
     /** Call onstate(s) from the event loop, never from inside the caller. */
-    _tell(s: number) {
+    _notify(s: number) {
       var t = this;
       // a timer, not later(): an app's exception there is reported as any timer's (later() may be a Promise)
-      p.timer(0, function () { if (t.cb) t.cb(s); });
+      p.timer(0, function () { if (t._handler) t._handler(s); });
     }
     /** Take the driver down and ignore its late reports; any extended config is gone with it. */
     _release() {
@@ -142,15 +142,15 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
 
   /** A UDP socket, as interface.openudp returns it. */
   class Sock implements UdpSocket {
-    f: Iface;
-    cb: Function | null;
+    _iface: Iface;
+    _handler: Function | null;
     /** The driver's endpoint handle, -1 while unbound. */
-    h = -1;
-    /** The bound port (set with h). */
+    _handle = -1;
+    /** The bound port (set with _handle). */
     _port!: number;
     _open = true;
     _ring = new Ring(board.ring);
-    c = counters();
+    _counters = counters();
     _draining!: boolean;
     /** The last address and port that passed send()'s checks together (unset: none): sending to them again skips them. */
     _good!: string;
@@ -158,19 +158,19 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     /** The multicast groups joined (unset: none): group -> 1. */
     _g!: { [group: string]: number };
     constructor(f: Iface, cb: any) {
-      this.f = f;
-      this.cb = cb;
+      this._iface = f;
+      this._handler = cb;
     }
     /**
      * Bind through the driver to `port`, or (0) to a free port in 49152-65535, scanning from a
      * random one and trying at most 8 free ones: true when bound.
      */
     _bind(port: number): boolean {
-      var t = this, f = t.f, i = 16384, n = port ? 1 : 8, q = Math.random() * 16384 | 0, p = port, h;
+      var t = this, f = t._iface, i = 16384, n = port ? 1 : 8, q = Math.random() * 16384 | 0, p = port, h;
       while (i-- && n) {
         if (!port) p = 49152 + ++q % 16384;
         if (!ports[p] && (n--, (h = f._drv.open(f.nii, p, t._recv.bind(t))) >= 0)) {
-          t.h = h;
+          t._handle = h;
           t._port = p;
           return ports[p] = true;
         }
@@ -187,12 +187,12 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, d = data;
       // typeof first: Espruino's === and !== call an object's valueOf, so an object whose valueOf
       // gives the last good address or port would pass the comparisons
-      if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d.n > MAX_DATA)) d = t._chk(address, port, d);
+      if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d._length > MAX_DATA)) d = t._chk(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
       // refused (4, counted), not queued: over the rate limit, or (a board with fixed memory) a
       // payload over 64 bytes its free memory cannot hold beside the reserve
-      return t.f._state != CONNECTED ? 1 : p.room && d.length > 64 && !p.room(d.length) || !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
-        : t.h < 0 && !t._bind(0) || t.f._drv.send(t.h, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
+      return t._iface._state != CONNECTED ? 1 : p.room && d.length > 64 && !p.room(d.length) || !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
+        : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }
     /** send()'s checks in the spec's order (throwing); the data to hand the driver: a string as it is, bytes of a blob. */
@@ -219,30 +219,30 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     onreceive(cb: any) {
       live(this);
       checkCallback(cb);
-      this.cb = cb || null;
+      this._handler = cb || null;
     }
     /**
      * Extension: join the link-local multicast group `g` (224.0.0.1-255): the socket receives what
      * is sent to g (toAddress g) and send() may address g. Binds an unbound socket as send() does.
      */
     join(g: any) {
-      var t = this, d = t.f._drv;
+      var t = this, d = t._iface._drv;
       live(t);
       if (!isGroup(quad(g))) fail('BAD_GROUP', g);
       if (!d.join) fail('NOT_SUPPORTED', g);
-      if (t.h < 0 && !t._bind(0)) fail('PORT_IN_USE', g);
-      if (d.join(t.h, g) < 0) fail('NOT_SUPPORTED', g);
+      if (t._handle < 0 && !t._bind(0)) fail('PORT_IN_USE', g);
+      if (d.join(t._handle, g) < 0) fail('NOT_SUPPORTED', g);
       (t._g || (t._g = {}))[g] = 1;
     }
     /** Extension: leave group `g` (one not joined: nothing happens); send() refuses g again. */
     leave(g: any) {
-      var t = this, d = t.f._drv;
+      var t = this, d = t._iface._drv;
       live(t);
       if (!isGroup(quad(g))) fail('BAD_GROUP', g);
       if (t._g && t._g[g]) {
         delete t._g[g];
         if (t._good == g) t._good = '';
-        if (d.leave) d.leave(t.h, g);
+        if (d.leave) d.leave(t._handle, g);
       }
     }
     isopen(): boolean {
@@ -250,11 +250,11 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     }
     /** udpsocket.close(): frees the port, discards the queue; a second call does nothing. */
     close() {
-      var t = this, list = t.f._socks, i = list.indexOf(t);
+      var t = this, list = t._iface._socks, i = list.indexOf(t);
       if (!t._open) return;
       t._open = false;
-      if (t.h >= 0) {
-        t.f._drv.close(t.h);
+      if (t._handle >= 0) {
+        t._iface._drv.close(t._handle);
         delete ports[t._port];
       }
       // the queue goes with its buffer (nothing reads _ring once _open is false)
@@ -263,7 +263,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     }
     /** Extension: this socket's counters (also readable after close). */
     stats(): Counters {
-      return Object.assign({}, this.c);
+      return Object.assign({}, this._counters);
     }
     /** The driver's receive path: copy into the ring, schedule delivery. With no `to` the datagram was sent to the
      * interface's address (read from the driver: an open socket's interface has started, so getiptable() would too). */
@@ -271,7 +271,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this;
       if (!t._open) return;
       count(t, totals, 'received');
-      if (!t.cb || !t._ring.push(data, from, fromPort, to || t.f._ip || (t.f._ip = (t.f._drv.addr(t.f.nii) || {} as any).address || '0.0.0.0'))) count(t, totals, 'dropped');
+      if (!t._handler || !t._ring.push(data, from, fromPort, to || t._iface._ip || (t._iface._ip = (t._iface._drv.addr(t._iface.nii) || {} as any).address || '0.0.0.0'))) count(t, totals, 'dropped');
       else if (!t._draining) {
         t._draining = true;
         p.later(function () { t._drain(); });
@@ -282,15 +282,15 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, r = t._ring, data, cb, b;
       t._draining = false;
       while (t._open && (data = r.pop())) {
-        cb = t.cb;
+        cb = t._handler;
         if (!cb) {
           count(t, totals, 'dropped');
           continue;
         }
         // made natively (the constructor's code is not run): storage and length are set here
         b = Object.create(Blob.prototype);
-        b.d = data;
-        b.n = data.length;
+        b._bytes = data;
+        b._length = data.length;
         count(t, totals, 'delivered');
         try {
           cb(r.from, r.port, r.to, t._port, b);
@@ -320,10 +320,10 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       }
       active = nii as string;
       f = ifaces[active] || (ifaces[active] = new Iface(active));
-      f.cb = onstate;
+      f._handler = onstate;
       // extended config restarts a link that is up (boot brought it up with the persisted one)
       if (cfg || isDown(f.nii, f._state)) f._start(cfg || s, !!cfg);
-      else f._tell(f._state);
+      else f._notify(f._state);
       return f;
     },
     /** imp.net.info(): the active interface's ipv4 facts and every interface of the board. */

@@ -33,7 +33,7 @@ export var report = function (net: any, now: number): any {
   for (nii in f) {
     for (i = 0; i < f[nii]._socks.length; i++) {
       k = f[nii]._socks[i];
-      s.push([k._port || 0].concat(counts(k.c), [k._ring.n, k._ring._size]));
+      s.push([k._port || 0].concat(counts(k._counters), [k._ring._length, k._ring._size]));
     }
   }
   return {

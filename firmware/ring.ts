@@ -6,7 +6,7 @@
 // never slice() (a plain Array there). On Espruino every operation costs about a microsecond
 // and a typed array's `length` several: the size is a field, and a record's common case (no
 // wrap) is written and read in place, without a call.
-import { quad } from './address';
+import { quad } from '../hal/address';
 import { copy } from './codec';
 
 /** h[i..i+3] as one number (a cache key). */
@@ -14,27 +14,29 @@ var key = function (h: Uint8Array, i: number): number {
   return h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
 };
 
+/**
+ * Header scratch of push(), shared by every ring (a push runs to its end before another starts),
+ * and the from/to strings its address bytes hold (unset: none yet).
+ */
+var header = new Uint8Array(12), headerFrom: string, headerTo: string;
+
 export class Ring {
-  b: Uint8Array;
-  /** b's length. */
+  _bytes: Uint8Array;
+  /** _bytes's length (the ring's capacity). */
   _size: number;
-  /** Head index and bytes queued. */
-  r!: number;
-  n!: number;
+  /** The head (read position) and the bytes queued (names shared with Blob's pointer and length: one mangled name each). */
+  _pos!: number;
+  _length!: number;
   /** The last popped datagram's sender, sender port and destination (unset until a pop). */
   from!: string;
   port!: number;
   to!: string;
-  /** Header scratch, and the from/to strings its address bytes hold (unset: none yet). */
-  h = new Uint8Array(12);
-  _f!: string;
-  _t!: string;
   /** key() of the address bytes behind from/to (unset: none yet). */
   _fk!: number;
   _tk!: number;
   constructor(size: number) {
-    this.b = new Uint8Array(this._size = size);
-    this.r = this.n = 0;
+    this._bytes = new Uint8Array(this._size = size);
+    this._pos = this._length = 0;
   }
   /**
    * Append u at the tail, wrapping around the end. A string is a binary string (one char per
@@ -42,36 +44,36 @@ export class Ring {
    * not, and no PC driver hands over strings).
    */
   _put(u: Uint8Array | string) {
-    var t = this, at = (t.r + t.n) % t._size, k = t._size - at;
-    if (u.length <= k) t.b.set(u as any, at);
+    var t = this, at = (t._pos + t._length) % t._size, k = t._size - at;
+    if (u.length <= k) t._bytes.set(u as any, at);
     else {
       // split in two: a string as bytes first (strings have no subarray)
       if (typeof u == 'string') u = copy(u);
-      t.b.set(u.subarray(0, k), at);
-      t.b.set(u.subarray(k), 0);
+      t._bytes.set(u.subarray(0, k), at);
+      t._bytes.set(u.subarray(k), 0);
     }
-    t.n += u.length;
+    t._length += u.length;
   }
   /** Remove `len` bytes from the head: a copy. */
   _take(len: number): Uint8Array {
-    var t = this, b = t.b, at = t.r, k = t._size - at, o;
+    var t = this, b = t._bytes, at = t._pos, k = t._size - at, o;
     if (len <= k) o = copy(b.subarray(at, at + len));
     else {
       o = new Uint8Array(len);
       o.set(b.subarray(at));
       o.set(b.subarray(0, len - k), k);
     }
-    t.r = (at + len) % t._size;
-    t.n -= len;
+    t._pos = (at + len) % t._size;
+    t._length -= len;
     return o;
   }
   /** Copy one datagram in (bytes, or a binary string; from and to dotted quads): false, with nothing changed, when it does not fit. */
   push(data: Uint8Array | string, from: string, port: number, to: string): boolean {
-    var t = this, h = t.h, len = data.length, at = (t.r + t.n) % t._size;
-    if (len + 12 > t._size - t.n) return false;
+    var t = this, h = header, len = data.length, at = (t._pos + t._length) % t._size;
+    if (len + 12 > t._size - t._length) return false;
     // address bytes are parsed again only when the addresses change
-    if (from !== t._f) h.set(quad(t._f = from)!);
-    if (to !== t._t) h.set(quad(t._t = to)!, 4);
+    if (from !== headerFrom) h.set(quad(headerFrom = from)!);
+    if (to !== headerTo) h.set(quad(headerTo = to)!, 4);
     h[8] = port >> 8;
     h[9] = port;
     h[10] = len >> 8;
@@ -81,23 +83,23 @@ export class Ring {
       t._put(h);
       t._put(data);
     } else {
-      t.b.set(h, at);
-      t.b.set(data as any, at + 12);
-      t.n += 12 + len;
+      t._bytes.set(h, at);
+      t._bytes.set(data as any, at + 12);
+      t._length += 12 + len;
     }
     return true;
   }
   /** Take the oldest datagram out: its payload (a copy), with from/port/to set; null when empty. */
   pop(): Uint8Array | null {
-    var t = this, h = t.b, i = t.r;
-    if (!t.n) return null;
+    var t = this, h = t._bytes, i = t._pos;
+    if (!t._length) return null;
     // the header is read where it lies; only one that wraps around the end is copied out first
     if (i + 12 > t._size) {
       h = t._take(12);
       i = 0;
     } else {
-      t.r = (i + 12) % t._size;
-      t.n -= 12;
+      t._pos = (i + 12) % t._size;
+      t._length -= 12;
     }
     // the strings are rebuilt only when the addresses change
     if (t._fk !== (t._fk = key(h, i))) t.from = h.subarray(i, i + 4).join('.');

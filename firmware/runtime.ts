@@ -9,7 +9,8 @@ import { Blob } from './blob';
 import { createAgent } from './agent';
 import { impTimers } from './timers';
 
-var text = function (m: any): string {
+/** What server.log/error print for `m`: a blob as its string, an object as JSON, anything else as a string. */
+var logText = function (m: any): string {
   return m instanceof Blob ? m.tostring() : typeof m == 'object' && m ? JSON.stringify(m) : '' + m;
 };
 
@@ -30,8 +31,8 @@ export interface Runtime extends Globals {
 /** Everything an app sees as globals, for one device. */
 export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings): Runtime {
   var server = {
-    log: function (m: any) { p.write(text(m)); return 0; },
-    error: function (m: any) { p.write('ERROR: ' + text(m)); return 0; },
+    log: function (m: any) { p.write(logText(m)); return 0; },
+    error: function (m: any) { p.write('ERROR: ' + logText(m)); return 0; },
   };
   var agent = createAgent(p);
   // a declaration, not an arrow: `new blob(n)` works as well as `blob(n)`

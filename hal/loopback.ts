@@ -3,7 +3,7 @@
 // this machine. Both broadcasts (192.168.77.255 and 255.255.255.255) map to the loopback
 // broadcast 127.255.255.255, the one broadcast address Linux routes on `lo`.
 // BOARD CODE: also used by the Espruino Linux-port driver (Espruino-safe syntax only).
-import { quad } from '../firmware/address';
+import { quad } from './address';
 
 /** First three octets of the virtual LAN the apps see. */
 export const VIRTUAL_LAN = '192.168.77';
@@ -18,6 +18,11 @@ export const LOOPBACK_BROADCAST = '127.255.255.255';
 function hostOf(ip: string, prefix: string): number {
   var q = quad(ip);
   return q && q.slice(0, 3).join('.') == prefix && q[3] > 0 && q[3] < 255 ? q[3] : 0;
+}
+
+/** True when `ip` is a host of the virtual LAN: 192.168.77.1 .. 192.168.77.254. */
+export function isVirtualHost(ip: string): boolean {
+  return hostOf(ip, VIRTUAL_LAN) > 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import { extname, resolve } from 'node:path';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
 import { fail } from '../firmware/errors';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 import { FrameDecoder, encodeLine, replFrame } from './agent-link';
 
 /** The file extensions an agent module may have. */

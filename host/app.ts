@@ -11,7 +11,7 @@ import type * as TS from 'typescript';
 import type { Platform } from '../hal/contract';
 import type { Runtime } from '../firmware/runtime';
 import type { Nic } from '../firmware/api';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 
 /** The text of app file `file`, or a one-line UserError. */
 export function readApp(file: string): string {

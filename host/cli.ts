@@ -2,7 +2,7 @@
 // Exit codes: 0 success, 1 failure, 2 usage error. User and usage errors print one line, no stack.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 import * as boards from './commands/boards';
 import * as build from './commands/build';
 import * as check from './commands/check';

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 import { parsePort } from './console/link';
 import { CONFIG_KEY } from '../firmware/net';
 

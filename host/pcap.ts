@@ -18,7 +18,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 
 /** The largest frame: Ethernet 14 + IPv4 20 + UDP 8 + the largest UDP payload, 65507. */
 export const SNAPLEN = 14 + 20 + 8 + 65507;

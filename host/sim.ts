@@ -9,7 +9,7 @@ import { createRuntime } from '../firmware/runtime';
 import { unframe } from '../firmware/agent';
 import type { Counters } from '../firmware/counters';
 import { appCode, guarded, startApp } from './app';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 import { VIRTUAL_LAN } from '../hal/loopback';
 import { CONFIG_KEY } from '../firmware/net';
 import { PcapWriter } from './pcap';

@@ -10,7 +10,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TS from 'typescript';
 import { readApp, transpileApp, typescript } from './app';
-import { UserError } from './cli-error';
+import { UserError } from '../build/user-error';
 
 /** The declarations of every global an app sees. */
 export const DECLARATIONS = fileURLToPath(new URL('../types/espimp.d.ts', import.meta.url));

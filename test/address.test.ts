@@ -1,4 +1,4 @@
-// Spec section 5 (checks 2-3): firmware/address.ts against ipaddr.js, differentially, over
+// Spec section 5 (checks 2-3): hal/address.ts against ipaddr.js, differentially, over
 // more than 100 000 generated strings, plus the private ranges at every boundary.
 //
 // Reference for "strict dotted quad": ipaddr.IPv4.isValidFourPartDecimal(s) AND no octet has
@@ -9,7 +9,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import ipaddr from 'ipaddr.js';
-import { quad, isPrivate } from '../firmware/address';
+import { quad, isPrivate } from '../hal/address';
 import { prng } from '../hal/mock/prng';
 
 

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_EXTENSIONS, loadAgentModule } from '../host/agent-host';
-import { UserError } from '../host/cli-error';
+import { UserError } from '../build/user-error';
 import { cli } from './support/cli';
 import { espimp, exited } from './support/console-device';
 

@@ -143,17 +143,17 @@ Basics('new Blob(bad size) throws ERR_BAD_ARG', () => {
 
 Basics('internal fields d (storage), n (length), p (pointer)', () => {
   const b = new Blob(3);
-  assert.instance(b.d, Uint8Array);
-  assert.ok(b.d.length >= 3);
-  assert.is(b.n, 3);
-  assert.is(b.p, 0);
+  assert.instance(b._bytes, Uint8Array);
+  assert.ok(b._bytes.length >= 3);
+  assert.is(b._length, 3);
+  assert.is(b._pos, 0);
   b.writen(0x0102, 'w');
-  assert.is(b.p, 2);
+  assert.is(b._pos, 2);
   b.seek(0, 'e');
   b.writen(7, 'i');
-  assert.is(b.n, 7);
-  assert.is(b.p, 7);
-  assert.ok(b.d.length >= 7);
+  assert.is(b._length, 7);
+  assert.is(b._pos, 7);
+  assert.ok(b._bytes.length >= 7);
 });
 
 Basics('eos returns a boolean and follows the pointer', () => {
@@ -453,8 +453,8 @@ Numbers('bad type throws ERR_BAD_ARG; bad value throws ERR_BAD_ARG; nothing writ
 Numbers('readn works when the storage is a view with a byte offset', () => {
   const backing = new Uint8Array([9, 9, 9, 0x78, 0x56, 0x34, 0x12, 0, 0, 0x80, 0x3f]);
   const b = new Blob();
-  b.d = backing.subarray(3);
-  b.n = 8;
+  b._bytes = backing.subarray(3);
+  b._length = 8;
   assert.is(b.readn('i'), 0x12345678);
   assert.is(b.readn('f'), 1);
 });
@@ -467,18 +467,18 @@ const Growth = suite('blob: growth and capacity');
 Growth('byte-at-a-time writes grow len by one with amortised doubling of storage', () => {
   const b = new Blob();
   let reallocs = 0;
-  let store = b.d;
-  let cap = b.d.length;
+  let store = b._bytes;
+  let cap = b._bytes.length;
   for (let i = 0; i < 5000; i++) {
     b.writen(i & 255, 'b');
     assert.is(b.len(), i + 1);
-    if (b.d !== store) {
+    if (b._bytes !== store) {
       reallocs++;
-      assert.ok(b.d.length >= 2 * cap, `capacity at least doubles (${cap} -> ${b.d.length})`);
-      store = b.d;
-      cap = b.d.length;
+      assert.ok(b._bytes.length >= 2 * cap, `capacity at least doubles (${cap} -> ${b._bytes.length})`);
+      store = b._bytes;
+      cap = b._bytes.length;
     }
-    assert.ok(b.d.length >= b.len());
+    assert.ok(b._bytes.length >= b.len());
   }
   assert.ok(reallocs <= 14, `${reallocs} reallocations for 5000 bytes`);
   for (let i = 0; i < 5000; i++) if (b.get(i) !== (i & 255)) assert.unreachable(`byte ${i}`);
@@ -489,19 +489,19 @@ Growth('a large write grows to fit at once', () => {
   b.seek(0, 'e');
   b.writestring('x'.repeat(1000));
   assert.is(b.len(), 1002);
-  assert.ok(b.d.length >= 1002);
+  assert.ok(b._bytes.length >= 1002);
   assert.equal(arr(b).slice(0, 3), [0, 0, 120]);
 });
 
 Growth('storage never shrinks on writes; rewriting in place keeps it', () => {
   const b = new Blob();
   for (let i = 0; i < 100; i++) b.writen(i, 'i');
-  const store = b.d;
-  const cap = b.d.length;
+  const store = b._bytes;
+  const cap = b._bytes.length;
   b.seek(0);
   for (let i = 0; i < 100; i++) b.writen(-i, 'i');
-  assert.is(b.d, store);
-  assert.is(b.d.length, cap);
+  assert.is(b._bytes, store);
+  assert.is(b._bytes.length, cap);
   assert.is(b.len(), 400);
   b.seek(0);
   for (let i = 0; i < 100; i++) assert.is(b.readn('i'), -i);
@@ -755,11 +755,11 @@ Blobs('writeblob into itself is right even where TypedArray.set copies forward n
   try {
     const c = new Blob();
     for (let i = 0; i < 10; i++) c.writen(i, 'b');
-    const store = c.d;
-    assert.ok(c.d.length >= 12, 'no reallocation, so source and target share storage');
+    const store = c._bytes;
+    assert.ok(c._bytes.length >= 12, 'no reallocation, so source and target share storage');
     c.seek(2);
     c.writeblob(c);
-    assert.is(c.d, store);
+    assert.is(c._bytes, store);
     assert.equal(arr(c), [0, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   } finally {
     Uint8Array.prototype.set = native;
@@ -794,11 +794,11 @@ Blobs('blobOf copies the bytes, pointer 0', () => {
 Blobs('bytes() is a view of exactly len() bytes, no copy', () => {
   const b = new Blob();
   for (const c of 'abcde') b.writestring(c);
-  assert.ok(b.d.length > 5, 'capacity exceeds length here');
+  assert.ok(b._bytes.length > 5, 'capacity exceeds length here');
   const v = b.bytes();
   assert.instance(v, Uint8Array);
   assert.is(v.length, 5);
-  assert.is(v.buffer, b.d.buffer);
+  assert.is(v.buffer, b._bytes.buffer);
   v[0] = 0x41;
   assert.is(b.get(0), 0x41);
   assert.is(b.tostring(), 'Abcde');
@@ -859,8 +859,8 @@ Edit('shrinking then growing shows zeros, never the old bytes', () => {
 
 Edit('resize never exposes storage bytes past len (storage set by another module)', () => {
   const b = new Blob();
-  b.d = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
-  b.n = 2;
+  b._bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+  b._length = 2;
   b.resize(5);
   assert.equal(arr(b), [1, 2, 0, 0, 0]);
   b.resize(8);
@@ -944,7 +944,7 @@ Edit('swap2/swap4 match Buffer.swap16/swap32 on random data; twice is identity',
 Edit('swaps only touch len() bytes, not spare capacity', () => {
   const b = new Blob();
   b.writestring('abc');
-  assert.ok(b.d.length >= 3);
+  assert.ok(b._bytes.length >= 3);
   b.swap4();
   b.swap2();
   assert.is(b.tostring(), 'bac');
@@ -969,13 +969,13 @@ Edit('get/set read and write bytes; set stores v & 255', () => {
 Edit('get/set out of 0..len-1 throw ERR_BAD_ARG', () => {
   const b = new Blob();
   for (const c of 'abc') b.writestring(c);
-  assert.ok(b.d.length > 3, 'an index inside capacity but past len is still rejected');
+  assert.ok(b._bytes.length > 3, 'an index inside capacity but past len is still rejected');
   for (const i of [-1, 3, 4, 100, 0.5, NaN, Infinity, '0', null, undefined]) {
     code(() => b.get(i as any), 'ERR_BAD_ARG', i);
     code(() => b.set(i as any, 1), 'ERR_BAD_ARG', i);
   }
   assert.equal(arr(b), [97, 98, 99]);
-  assert.is(b.d[3], 0);
+  assert.is(b._bytes[3], 0);
   code(() => new Blob().get(0), 'ERR_BAD_ARG', 0);
   code(() => new Blob().set(0, 0), 'ERR_BAD_ARG', 0);
 });

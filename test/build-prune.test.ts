@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { appNames, uses, usesAll, terserFor, TERSER, pruning } from '../build/config';
 import { FEATURES } from '../build/features';
 const usesBlobMore = (n: ReturnType<typeof appNames>) => uses(n, 'blob methods');
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as acorn from 'acorn';
-import { buildBundle, type BuildResult } from '../build/bundle';
+import { buildBundle, type BuildResult } from '../host/bundle';
 import { listBoards, loadBoard } from '../build/boards';
 import { estimate } from '../build/size';
 import { entrySource } from '../build/entry';
@@ -125,7 +125,7 @@ Bundles('board data is in the bundle: ring, bucket, recvBufferSize', async () =>
     const code = (await build(board, APPS[0])).code;
     assert.ok(code.includes(`ring:${b.ring}`), `${board}: ring`);
     const entry = entrySource(b, board === 'linux' ? { lan: 'loopback', ip: '192.168.77.201' } : {});
-    assert.ok(entry.includes(`rbs:${b.recvBufferSize}`), `${board}: recvBufferSize ${b.recvBufferSize} handed to the driver (terser may inline it later)`);
+    assert.ok(entry.includes(`_recvBufferSize:${b.recvBufferSize}`), `${board}: recvBufferSize ${b.recvBufferSize} handed to the driver (terser may inline it later)`);
     assert.ok(code.includes(`capacity:${b.bucket.capacity === 100000 ? '1e5' : b.bucket.capacity},refill:${b.bucket.refill},cost:${b.bucket.cost === 1000 ? '1e3' : b.bucket.cost}`), `${board}: bucket`);
   }
 });

@@ -17,7 +17,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { loadBoard } from '../build/boards';
 import { startDevice, haveInterpreter, BIND_REPORTER, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile, ESP8266_MAX_UDP, type StandinOptions } from '../host/espruino/standins';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dgram from 'node:dgram';
 import { checkSource } from '../host/check';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { loadBoard } from '../build/boards';
 import { startDevice, haveInterpreter } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { startFakeRepl, type FakeRepl } from './support/fake-repl';
 import { cli } from './support/cli';
 import { spawn } from 'node:child_process';

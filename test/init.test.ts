@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpath
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSpec, initProject, packageName } from '../host/commands/init';
-import { UserError } from '../host/cli-error';
+import { UserError } from '../build/user-error';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'espimp-init-'));

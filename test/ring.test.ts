@@ -20,7 +20,7 @@ function popped(r: Ring) {
 
 /** Everything a refused push must leave as it was. */
 function snapshot(r: Ring) {
-  return { b: [...r.b], r: r.r, n: r.n };
+  return { b: [...r._bytes], r: r._pos, n: r._length };
 }
 
 const wrap = suite('ring: wraparound');
@@ -29,12 +29,12 @@ wrap('a payload straddling the end comes back whole', () => {
   const r = new Ring(100);
   assert.ok(r.push(bytes(50), '10.0.0.1', 1, '10.0.0.2'));
   assert.ok(popped(r));
-  assert.is(r.r, 62);
+  assert.is(r._pos, 62);
   const p = bytes(60, 3);
   assert.ok(r.push(p, '192.168.1.20', 65535, '255.255.255.255'));
-  assert.ok(r.r + HDR < 100 && r.r + HDR + 60 > 100, 'payload straddles');
+  assert.ok(r._pos + HDR < 100 && r._pos + HDR + 60 > 100, 'payload straddles');
   assert.equal(popped(r), { data: [...p], from: '192.168.1.20', port: 65535, to: '255.255.255.255' });
-  assert.is(r.n, 0);
+  assert.is(r._length, 0);
 });
 
 wrap('a header straddling the end (every split point) comes back whole', () => {
@@ -44,7 +44,7 @@ wrap('a header straddling the end (every split point) comes back whole', () => {
     const lead = cap - split - HDR;
     assert.ok(r.push(bytes(lead), '10.0.0.1', 1, '10.0.0.1'));
     r.pop();
-    assert.is(r.r, cap - split);
+    assert.is(r._pos, cap - split);
     assert.ok(r.push(bytes(20, split), '172.16.254.3', 40000 + split, '192.168.1.255'));
     assert.equal(popped(r), { data: [...bytes(20, split)], from: '172.16.254.3', port: 40000 + split, to: '192.168.1.255' }, `split ${split}`);
   }
@@ -57,12 +57,12 @@ fill('a datagram that exactly fills the remaining space is accepted; one byte mo
     const r = new Ring(128);
     if (offset) { r.push(bytes(offset), '1.1.1.1', 1, '1.1.1.1'); r.pop(); }
     assert.ok(r.push(bytes(30), '10.0.0.1', 1, '10.0.0.2'));
-    const room = 128 - r.n - HDR;
+    const room = 128 - r._length - HDR;
     const before = snapshot(r);
     assert.not.ok(r.push(bytes(room + 1), '10.0.0.1', 2, '10.0.0.2'));
     assert.equal(snapshot(r), before, 'refused: nothing changed');
     assert.ok(r.push(bytes(room, 9), '10.0.0.1', 3, '10.0.0.2'));
-    assert.is(r.n, 128);
+    assert.is(r._length, 128);
     assert.not.ok(r.push(new Uint8Array(0), '10.0.0.1', 4, '10.0.0.2'), 'full: not even an empty datagram');
     assert.equal(popped(r)!.port, 1);
     assert.equal(popped(r), { data: [...bytes(room, 9)], from: '10.0.0.1', port: 3, to: '10.0.0.2' });
@@ -118,10 +118,10 @@ kinds('records come out in arrival order with their own addresses and ports', ()
 
 kinds('the storage is allocated once and never grows', () => {
   const r = new Ring(256);
-  const buf = r.b;
+  const buf = r._bytes;
   for (let i = 0; i < 1000; i++) { r.push(bytes(i % 300), '10.0.0.1', 1, '10.0.0.2'); if (i % 3) r.pop(); }
-  assert.ok(r.b === buf);
-  assert.is(r.b.length, 256);
+  assert.ok(r._bytes === buf);
+  assert.is(r._bytes.length, 256);
 });
 
 const model = suite('ring: differential test against an Array model');
@@ -154,7 +154,7 @@ model('~100k random push/pop operations agree with the model', () => {
         if (want) used -= want.data.length + HDR;
         assert.equal(popped(r), want, `seed ${seed} op ${i}`);
       }
-      if (r.n !== used) throw new Error(`seed ${seed} op ${i}: ring holds ${r.n}, model ${used}`);
+      if (r._length !== used) throw new Error(`seed ${seed} op ${i}: ring holds ${r._length}, model ${used}`);
     }
   }
   console.log(`  ring: ${ops} random operations, ${refused} refused pushes, agreed with the model`);

@@ -17,7 +17,7 @@ import { Lan } from '../hal/mock/lan';
 import { unframe } from '../firmware/agent';
 import { createReporter, report, STATS_MESSAGE } from '../firmware/reporter';
 import { formatStats, StatusBar, statsRequest } from '../host/console/status';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { boot, connect } from './support/runtime';
 import { espimp, exited } from './support/console-device';
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Lan } from '../hal/mock/lan';
 import { boot } from './support/runtime';
 import { appGlobals, appSource, guarded, startApp } from '../host/app';
-import { buildBundle } from '../build/bundle';
+import { buildBundle } from '../host/bundle';
 import { checkTypeScriptSource } from '../host/check/typescript';
 import { INTERNAL } from './types/internal';
 import { cli } from './support/cli';

@@ -24,11 +24,11 @@ export interface Endpoints {
 }
 
 /**
- * A new socket, not bound, created with recvBufferSize `rbs`, delivering to `onmsg`; `from(ip)`
+ * A new socket, not bound, created with recvBufferSize `recvBufferSize`, delivering to `onmsg`; `from(ip)`
  * gives the sender address the app sees, or null to drop the datagram (default: ip as it is).
  */
-export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: string) => string | null) {
-  var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: rbs });
+export var makeSocket = function (recvBufferSize: number, onmsg: OnDatagram, from?: (ip: string) => string | null) {
+  var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: recvBufferSize });
   s.on('message', function (msg: string, info: any) {
     var a = from ? from(info.address) : info.address;
     if (a) onmsg(msg, a, info.port, null);
@@ -36,13 +36,13 @@ export var makeSocket = function (rbs: number, onmsg: OnDatagram, from?: (ip: st
   return s;
 };
 
-/** Endpoints whose sockets are made by makeSocket(rbs, …, from). */
-export var createEndpoints = function (rbs: number, from?: (ip: string) => string | null): Endpoints {
+/** Endpoints whose sockets are made by makeSocket(recvBufferSize, …, from). */
+export var createEndpoints = function (recvBufferSize: number, from?: (ip: string) => string | null): Endpoints {
   /** Per handle: its socket, and [port, onmsg] to bind it again. */
   var socks: any[] = [], binds: any[] = [];
   /** A new socket for handle h, bound (throws when the port cannot be had). */
   var bind = function (h: number) {
-    var s = makeSocket(rbs, binds[h][1], from);
+    var s = makeSocket(recvBufferSize, binds[h][1], from);
     s.bind(binds[h][0]);
     s.on('close', reopen);
     return socks[h] = s;

@@ -16,23 +16,23 @@ import { createEndpoints, makeSocket } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
-/** Driver options: the device's virtual address (192.168.77.N) and recvBufferSize. */
-export interface LinuxOptions { ip: string; rbs: number }
+/** Driver options: the device's virtual address (192.168.77.N) and _recvBufferSize (`_`: mangled to one letter by the build). */
+export interface LinuxOptions { ip: string; _recvBufferSize: number }
 
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
   // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
   var toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
   var from = function (ip: string) { return ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip); };
-  var ep = createEndpoints(o.rbs, from), gen = 0, up = false;
+  var ep = createEndpoints(o._recvBufferSize, from), gen = 0, up = false;
   /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
-  var rx: OnDatagram[] = [], ub: any[] = [];
+  var rx: OnDatagram[] = [], broadcasters: any[] = [];
   var bs = function (h: number) {
-    var s = ub[h];
+    var s = broadcasters[h];
     if (!s) {
-      s = ub[h] = makeSocket(o.rbs, rx[h], from);
+      s = broadcasters[h] = makeSocket(o._recvBufferSize, rx[h], from);
       // closed by an empty datagram (dgram.ts): made again at the next broadcast
-      s.on('close', function () { if (ub[h] == s) ub[h] = null; });
+      s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
     }
     return s;
   };
@@ -68,8 +68,8 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     },
     close: function (h) {
       ep.close(h);
-      if (ub[h]) ub[h].close();
-      ub[h] = told[h] = null;
+      if (broadcasters[h]) broadcasters[h].close();
+      broadcasters[h] = told[h] = null;
     },
     /**
      * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside

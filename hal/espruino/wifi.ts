@@ -19,15 +19,18 @@ import * as L from '../link';
 
 declare function require(name: string): any;
 
-/** Driver options: recvBufferSize (board file); st: false when no staticconfig can come (the build leaves setIP out). */
-export interface WifiOptions { rbs: number; st: boolean }
+/**
+ * Driver options (object-literal keys in the bundle: `_` so the build's property mangling keeps them one letter):
+ * _recvBufferSize from the board file; _statics: false when no staticconfig can come (the build leaves setIP out).
+ */
+export interface WifiOptions { _recvBufferSize: number; _statics: boolean }
 
 /** The Wi-Fi driver (one NII, wl0). */
 export function createWifiDriver(o: WifiOptions): NetDriver {
-  var W = require('Wifi'), ep = createEndpoints(o.rbs);
+  var W = require('Wifi'), ep = createEndpoints(o._recvBufferSize);
   // after down() link is IDLE, so neither event handler reports, and addr() gives null
   var report: (l: Link) => void, link = L.IDLE, gen = 0, ip: IpInfo;
-  var tell = function (l: Link) {
+  var setLink = function (l: Link) {
     link = l;
     report(l);
   };
@@ -38,37 +41,37 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
       if (g != gen) return;
       if (i && i.ip && i.ip != '0.0.0.0') {
         ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
-        return tell(L.CONNECTED);
+        return setLink(L.CONNECTED);
       }
-      if (n! > 20) return tell(L.UNHAPPY);
+      if (n! > 20) return setLink(L.UNHAPPY);
       setTimeout(function () { if (g == gen) address(g, (n! | 0) + 1); }, 500);
     });
   };
   /** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
   var join = function (g: number, cfg: LinkConfig) {
-    var c = cfg.wificonfig!, s = o.st && cfg.staticconfig;
-    tell(L.JOINING);
+    var c = cfg.wificonfig!, s = o._statics && cfg.staticconfig;
+    setLink(L.JOINING);
     W.connect(c.ssid, { password: c.key }, function (err: any) {
       if (g != gen) return;
-      if (err) return tell(L.UNHAPPY);
+      if (err) return setLink(L.UNHAPPY);
       if (!s) {
-        tell(L.DHCP);
+        setLink(L.DHCP);
         return address(g);
       }
-      if (!W.setIP) return tell(L.UNHAPPY);
+      if (!W.setIP) return setLink(L.UNHAPPY);
       W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
         // an error, or ESP8266's {success: false}; ESP8266 reports success as {success: true}
-        if (g == gen) e && !e.success ? tell(L.UNHAPPY) : address(g);
+        if (g == gen) e && !e.success ? setLink(L.UNHAPPY) : address(g);
       });
     });
   };
   // a loss (or a failed join), then the stack's own rejoin
   W.on('disconnected', function () {
-    if (link == L.CONNECTED || link == L.JOINING) tell(link == L.CONNECTED ? L.STOPPED : L.UNHAPPY);
+    if (link == L.CONNECTED || link == L.JOINING) setLink(link == L.CONNECTED ? L.STOPPED : L.UNHAPPY);
   });
   W.on('connected', function () {
     if (link != L.STOPPED && link != L.UNHAPPY) return;
-    tell(L.DHCP);
+    setLink(L.DHCP);
     address(gen);
   });
   return {

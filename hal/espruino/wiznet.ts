@@ -19,13 +19,13 @@ import * as L from '../link';
 
 declare function require(name: string): any;
 
-/** Driver options from the board file: SPI device and pins (Espruino objects), W5500 or not, poll ms, recvBufferSize; st: false when no staticconfig can come (the build leaves the static setIP out). */
-export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: any; w5500: boolean; poll: number; rbs: number; st: boolean }
+/** Driver options from the board file: SPI device and pins (Espruino objects), W5500 or not, poll ms, _recvBufferSize; _statics: false when no staticconfig can come (the build leaves the static setIP out); the `_` keys are mangled to one letter by the build. */
+export interface WiznetOptions { spi: any; sck: any; miso: any; mosi: any; cs: any; w5500: boolean; poll: number; _recvBufferSize: number; _statics: boolean }
 
 /** The WIZnet driver (one NII, eth0). */
 export function createWiznetDriver(o: WiznetOptions): NetDriver {
   // tm: the pending poll of watch() (0: none)
-  var ep = createEndpoints(o.rbs), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = L.IDLE, ip: IpInfo | null = null, tm: any = 0;
+  var ep = createEndpoints(o._recvBufferSize), eth: any = null, cfg: LinkConfig = {}, gen = 0, link = L.IDLE, ip: IpInfo | null = null, tm: any = 0;
   /**
    * Cancel the pending poll: at every new generation (up, down), so one poll runs at a time and a
    * closed interface leaves no timer behind. tm is a pending poll's id or 0, never a fired
@@ -39,7 +39,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
   var report: ((l: Link) => void) | null = null;
   o.spi.setup({ sck: o.sck, miso: o.miso, mosi: o.mosi });
   /** Record and report link `l`: only ever called inside a live generation, so after up() set `report`. */
-  var tell = function (l: Link) {
+  var setLink = function (l: Link) {
     link = l;
     report!(l);
   };
@@ -59,24 +59,24 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     tm = 0;
     if (g != gen) return;
     var l = phy();
-    if (l == 0 && link != L.NO_LINK) tell(L.NO_LINK);
+    if (l == 0 && link != L.NO_LINK) setLink(L.NO_LINK);
     // STARTING and NO_LINK are the reports that are multiples of NO_LINK
     else if (l != 0 && link % L.NO_LINK == L.STARTING) start(g);
     if (g == gen) tm = setTimeout(function () { watch(g); }, o.poll);
   };
   /** Connect (the link is up or cannot be known; a chip that fails to initialise is 7), then configure the address. */
   var start = function (g: number) {
-    if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return tell(L.UNHAPPY);
-    tell(L.LINK_UP);
-    var s = o.st && cfg.staticconfig;
-    if (!s) tell(L.DHCP);
+    if (!eth && !(eth = require('WIZnet').connect(o.spi, o.cs))) return setLink(L.UNHAPPY);
+    setLink(L.LINK_UP);
+    var s = o._statics && cfg.staticconfig;
+    if (!s) setLink(L.DHCP);
     setTimeout(function () {
       if (g != gen) return;
       var ok = s ? eth.setIP({ ip: s.ip, subnet: s.netmask, gateway: s.gateway }) : eth.setIP();
       var i = ok && eth.getIP();
-      if (!i || !i.ip || i.ip == '0.0.0.0') return tell(L.UNHAPPY);
+      if (!i || !i.ip || i.ip == '0.0.0.0') return setLink(L.UNHAPPY);
       ip = { address: i.ip, netmask: i.subnet, gateway: i.gateway };
-      tell(L.CONNECTED);
+      setLink(L.CONNECTED);
     }, 0);
   };
   return {

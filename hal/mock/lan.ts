@@ -16,10 +16,11 @@ import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../con
 import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
-import { utf8 } from '../../firmware/codec';
-import { quad } from '../../firmware/address';
-import { isGroup } from '../../firmware/multicast';
+import { quad, isGroup } from '../address';
 import { outside } from '../loopback';
+
+/** UTF-8 bytes of a string a runtime handed over (the LAN runs on the PC only: V8's encoder; a lone surrogate becomes U+FFFD, as firmware/codec.ts makes it). */
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** One datagram as it went on the wire. */
 export interface WireRecord {

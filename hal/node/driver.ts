@@ -23,9 +23,8 @@ import dgram from 'node:dgram';
 import os from 'node:os';
 import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
 import * as L from '../link';
-import { quad, broadcastOf } from '../../firmware/address';
-import { isGroup } from '../../firmware/multicast';
-import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
+import { quad, broadcastOf, isGroup } from '../address';
+import { toLoopback, fromLoopback, isVirtualHost, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
 export interface NodeDriverOptions {
   /** 'loopback': the virtual LAN on 127.77.0.0/24; 'real': the PC's network. */
@@ -126,7 +125,7 @@ function isPort(p: number): boolean {
 export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   const loopback = opts.lan === 'loopback';
   const ip = opts.ip ?? VIRTUAL_LAN + '.2';
-  if (loopback && (toLoopback(ip) || LOOPBACK_BROADCAST) === LOOPBACK_BROADCAST) {
+  if (loopback && !isVirtualHost(ip)) {
     throw Object.assign(new Error(`not a host of the virtual LAN ${VIRTUAL_LAN}.1-254: ${ip}`), { code: 'ERR_BAD_IP' });
   }
   const links: { [nii: string]: LinkState } = {};
@@ -144,8 +143,8 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   function facts(cfg: LinkConfig): IpInfo | null {
     const want = cfg.staticconfig && cfg.staticconfig.ip;
     if (loopback) {
-      const a = want || ip, lo = toLoopback(a);
-      return lo && lo !== LOOPBACK_BROADCAST
+      const a = want || ip;
+      return isVirtualHost(a)
         ? { address: a, netmask: '255.255.255.0', broadcast: VIRTUAL_BROADCAST, gateway: VIRTUAL_LAN + '.1' } : null;
     }
     const i = firstInterface((opts.interfaces || os.networkInterfaces)());

@@ -1,11 +1,11 @@
 // espimp build --board <name> [--lan loopback --ip 192.168.77.N] [--stats] <app.js|app.ts> [-o out.js]:
-// one Espruino-ready script for a board (build/bundle.ts), its size table on stderr.
+// one Espruino-ready script for a board (host/bundle.ts), its size table on stderr.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { sizeTable, needsStorage } from '../../build/size';
 import { listBoards } from '../../build/boards';
-import { UserError } from '../cli-error';
-import type { BuildResult } from '../../build/bundle';
+import { UserError } from '../../build/user-error';
+import type { BuildResult } from '../bundle';
 import { typecheckOrFail } from '../typecheck';
 
 /** Build options shared with `espimp flash`. */
@@ -24,7 +24,7 @@ export function buildOptions(c: Command): Command {
 /** Build, print the size table and warnings on stderr (and, with `note`, that it needs --save), return the result. */
 export async function buildAndReport(app: string, opts: any, note = true): Promise<BuildResult> {
   // Rollup, TypeScript and terser load only when a build runs (every espimp command starts faster)
-  const { buildBundle } = await import('../../build/bundle');
+  const { buildBundle } = await import('../bundle');
   if (app.endsWith('.ts') && opts.typecheck !== false) typecheckOrFail(app, '--no-typecheck builds it anyway');
   let r;
   // on a terminal, each step on one line that the next overwrites (and the end clears)

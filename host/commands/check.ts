@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { checkSource, formatFinding, RULES, type Finding } from '../check/index';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 import { loadBoard } from '../../build/boards';
 import { boardWarnings } from '../../build/board-warnings';
 

@@ -16,7 +16,7 @@ import { createRuntime, Runtime } from '../../firmware/runtime';
 import type { Counters } from '../../firmware/counters';
 import { frame, unframe } from '../../firmware/agent';
 import { appSource, guarded, startApp, tracked } from '../app';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 import { LiveCapture } from '../pcap';
 
 const HUB_APP = fileOf('../../examples/sensor-hub/hub.js');

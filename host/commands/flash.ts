@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { needsStorage } from '../../build/size';
 import { buildOptions, buildAndReport } from './build';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 
 /** A progress reporter on stderr: a redrawn bar on a terminal, a line per quarter otherwise. */
 export function progressBar(out: NodeJS.WriteStream = process.stderr) {

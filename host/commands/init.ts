@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBoard, ROOT } from '../../build/boards';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 
 /** Where the project's files come from. */
 const TEMPLATES = fileURLToPath(new URL('../../templates/init/', import.meta.url));

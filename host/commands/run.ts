@@ -14,13 +14,13 @@ import type { Platform } from '../../hal/contract';
 import { createNodeDriver } from '../../hal/node/driver';
 import { createHostPlatform } from '../../hal/node/platform';
 import { HOST_BOARD } from '../../hal/node/board';
-import { toLoopback, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../../hal/loopback';
+import { isVirtualHost, VIRTUAL_LAN } from '../../hal/loopback';
 import { createRuntime } from '../../firmware/runtime';
 import { setMessages } from '../../firmware/errors';
 import { MESSAGES } from '../messages';
 import { appCode, guarded, startApp, tracked } from '../app';
 import { compatWarnings } from '../compat';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 import { LiveCapture, type DriverTap } from '../pcap';
 import { colorWanted, traceLine } from '../trace';
 import { typecheckOrFail } from '../typecheck';
@@ -88,8 +88,7 @@ const EPHEMERAL = 49152;
 
 /** --ip: a host of the virtual LAN. */
 function parseIp(text: string): string {
-  const lo = toLoopback(text);
-  if (!lo || lo === LOOPBACK_BROADCAST) throw new InvalidArgumentError(`must be a host address ${VIRTUAL_LAN}.1-254.`);
+  if (!isVirtualHost(text)) throw new InvalidArgumentError(`must be a host address ${VIRTUAL_LAN}.1-254.`);
   return text;
 }
 

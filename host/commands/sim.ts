@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runSim, parseDevice, parseProbability, countersTable, clockText, DeviceSpec } from '../sim';
 import { VIRTUAL_LAN } from '../../hal/loopback';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 import { colorWanted } from '../trace';
 import { compatWarnings } from '../compat';
 

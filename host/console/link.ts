@@ -4,7 +4,7 @@
 // per call; the session owns reconnecting.
 import net from 'node:net';
 import { realpathSync } from 'node:fs';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 
 export type PortSpec =
   | { kind: 'serial'; path: string; baud: number }

@@ -4,7 +4,7 @@
 // Ends when the user types Ctrl-C twice, or on SIGINT/SIGTERM.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { UserError } from '../cli-error';
+import { UserError } from '../../build/user-error';
 import { AgentHost } from '../agent-host';
 import { FrameDecoder, LinkCounts } from '../agent-link';
 import { Keys } from './keys';

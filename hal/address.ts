@@ -1,4 +1,7 @@
-// IPv4 dotted quads as the impOS checks them: strict syntax, private ranges, broadcast.
+// IPv4 dotted quads as the impOS checks them: strict syntax, private ranges, broadcast,
+// link-local multicast groups. The facts both layers share: the runtime (firmware/) checks an
+// app's addresses with them, the drivers (hal/) route by them.
+// BOARD CODE: Espruino-safe syntax only.
 // Helpers are function expressions (`var f = function`): terser turns them into arrows, the
 // shortest form Espruino runs (docs/build.md "Size").
 
@@ -27,4 +30,9 @@ export var isPrivate = function (q: number[]): boolean {
 export var broadcastOf = function (address: any, netmask: any): string | undefined {
   var q = quad(address), m = quad(netmask);
   return q && m ? q.map(function (v, i) { return v | ~m![i] & 255; }).join('.') : undefined;
+};
+
+/** True for a group of the local-network control block 224.0.0.1-255 (never forwarded by routers), given as quad() octets. */
+export var isGroup = function (q: number[] | null): boolean {
+  return !!q && q[0] == 224 && !q[1] && !q[2] && q[3] > 0;
 };

@@ -7,17 +7,17 @@ import { rollup, type RollupLog } from 'rollup';
 import { minify } from 'terser';
 import * as acorn from 'acorn';
 import { SourceMap } from 'node:module';
-import { appCode, readApp, type AppCode } from '../host/app';
-import { emitCosts, formatEmitCost, scanWithoutEnums } from '../host/typecheck';
-import { UserError } from '../host/cli-error';
-import { checkSource, errorsOf } from '../host/check';
-import { loadBoard, type Board } from './boards';
-import { entrySource, type EntryOptions } from './entry';
-import { rollupConfig, appNames, pruning, TERSER, type AppNames, type MinifyRecord } from './config';
-import { taken } from './features';
-import { boardWarnings } from './board-warnings';
-import { parseApp, topLevelInfoCalls, bootTransform } from './boot-transform';
-import { estimate, type SizeEstimate } from './size';
+import { appCode, readApp, type AppCode } from './app';
+import { emitCosts, formatEmitCost, scanWithoutEnums } from './typecheck';
+import { UserError } from '../build/user-error';
+import { checkSource, errorsOf } from './check';
+import { loadBoard, type Board } from '../build/boards';
+import { entrySource, type EntryOptions } from '../build/entry';
+import { rollupConfig, appNames, pruning, TERSER, type AppNames, type MinifyRecord } from '../build/config';
+import { taken } from '../build/features';
+import { boardWarnings } from '../build/board-warnings';
+import { parseApp, topLevelInfoCalls, bootTransform } from '../build/boot-transform';
+import { estimate, type SizeEstimate } from '../build/size';
 
 export interface BuildOptions extends EntryOptions {
   /** Board name (boards/<name>.json). */
