@@ -114,7 +114,7 @@ export async function benchSend(kind: InterpreterKind, app: string, rounds: numb
     const cases: { name: string; size: number; setup: string; target: number | null; what: string }[] = [];
     for (const n of sizes) {
       cases.push({ name: 'send blob', size: n, target: 3, what: 'S.send(ip, port, blob) vs SK.send(binary string of the bytes)',
-        setup: `var u=${bytesExpr(n)};global.PI=blob(${n});PI.d.set(u);global.PR=E.toString(u);` });
+        setup: `var u=${bytesExpr(n)};global.PI=blob(${n});for(var k in PI)if(PI[k] instanceof Uint8Array)PI[k].set(u);global.PR=E.toString(u);` });
       cases.push({ name: 'send string', size: n, target: 3, what: 'S.send(ip, port, ASCII string) vs SK.send(the same string)',
         setup: `global.PI=global.PR="${'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(40).slice(0, n)}";` });
       cases.push({ name: 'send utf8 string', size: n, target: null, what: 'S.send(ip, port, UTF-8 string) vs SK.send(binary string of its UTF-8 bytes)',
