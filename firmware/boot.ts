@@ -6,7 +6,7 @@
 // (build/boot-transform.ts starts such an app through imp._boot, build/entry.ts).
 // BOARD CODE: Espruino-safe syntax only (see README "Board code").
 import type { Platform } from '../hal/contract';
-import { CONFIG_KEY } from './net';
+import { CONFIG_KEY, savedConfig } from './net';
 import { CONNECTED, isDown } from './states';
 
 /** How long boot waits for the link before the app starts anyway (ms; virtual in sim). */
@@ -19,8 +19,7 @@ export var BOOT_LIMIT_MS = 10000;
  * returned function, which calls `done(-1)` unless done was called already.
  */
 export var bootNet = function (net: any, p: Platform, done: (state: number) => void, first?: string): () => void {
-  var before = p.load(CONFIG_KEY), saved: any = {}, list = net.info().interface, nii = first || list[0].nii, over = 0;
-  try { saved = JSON.parse(before || '{}') || {}; } catch (e) { /* a damaged config: the board's first NII */ }
+  var before = p.load(CONFIG_KEY), saved = savedConfig(p), list = net.info().interface, nii = first || list[0].nii, over = 0;
   for (var i = 0; i < list.length; i++) if (list[i].nii == saved.nii) nii = saved.nii;
   var finish = function (s: number) {
     if (!over) {

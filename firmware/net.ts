@@ -22,6 +22,11 @@ import type { Interface, UdpSocket, Net } from './api';
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
 
+/** The persisted network config on platform `p`: {nii?, wificonfig?, staticconfig?}, or {} when missing or damaged. */
+export var savedConfig = function (p: Platform): any {
+  try { return JSON.parse(p.load(CONFIG_KEY) || '{}') || {}; } catch (e) { return {}; }
+};
+
 /** The largest UDP payload, bytes. */
 var MAX_DATA = 65507;
 /** The most chars a string can have and be surely within MAX_DATA as UTF-8 (3 bytes a UTF-16 unit at most). */
@@ -301,18 +306,13 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     }
   }
 
-  /** The persisted network config: {nii?, wificonfig?, staticconfig?}. */
-  var saved = function (): any {
-    try { return JSON.parse(p.load(CONFIG_KEY) || '{}') || {}; } catch (e) { return {}; }
-  };
-
   return Object.assign({
     /** imp.net.open(nic, onstate?) */
     open: function (nic: any, onstate?: any): Iface {
       var named = nic && typeof nic == 'object', nii = named && niiOf(nic.interface), s, cfg, f;
       if (!nii || !board.niis[nii]) fail('NO_INTERFACE', named ? nic.interface : nic);
       checkCallback(onstate);
-      s = saved();
+      s = savedConfig(p);
       cfg = extended(nic, s);
       if (!cfg && s.nii != nii) {
         s.nii = nii;

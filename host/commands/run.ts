@@ -24,14 +24,9 @@ import { UserError } from '../../build/user-error';
 import { LiveCapture, type DriverTap } from '../pcap';
 import { colorWanted, traceLine } from '../trace';
 import { typecheckOrFail } from '../typecheck';
-import { CONFIG_KEY } from '../../firmware/net';
+import { CONFIG_KEY, savedConfig } from '../../firmware/net';
 import { join, basename, extname } from 'node:path';
 import type { Runtime } from '../../firmware/runtime';
-
-/** The device's persisted network config (firmware/net.ts CONFIG_KEY), or {}. */
-function savedConfig(p: Platform): { nii?: string; wificonfig?: { ssid?: string } } {
-  try { return JSON.parse(p.load(CONFIG_KEY) || '{}') || {}; } catch { return {}; }
-}
 
 /**
  * One line on stderr the first time the app opens wl0 with no Wi-Fi network to join (it would
