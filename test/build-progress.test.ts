@@ -22,6 +22,7 @@ test('on a terminal: every step, each over the last, cleared before the size tab
     assert.equal(shown, STEPS, r.stdout);
     assert.match(r.stdout, /measuring\.\.\.\r\x1b\[K {2}esp8266 +bytes/, 'the line is cleared, then the size table');
     const piped = spawnSync(process.execPath, ['bin/espimp.js', 'build', '--board', 'esp8266', 'examples/echo/echo.js', '-o', join(dir, 'pipe.js')], { cwd: ROOT, encoding: 'utf8' });
+    assert.is(piped.status, 0, piped.stderr);
     assert.is(readFileSync(join(dir, 'tty.js'), 'utf8'), readFileSync(join(dir, 'pipe.js'), 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,8 @@ import { eventWaiter } from './support/conformance/fixtures';
 import { cli } from './support/cli';
 import { colorWanted, preview, traceLine } from '../host/trace';
 
+// test/run.js sets NO_COLOR for every file: without it here, "no escape codes into a pipe" tests the terminal check itself
+delete process.env.NO_COLOR;
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'espimp-trace-'));
 const w = eventWaiter(30_000);
