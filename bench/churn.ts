@@ -68,7 +68,8 @@ export interface ChurnResult {
   /** Interface cycles run, and those whose states were not the spec's sequence (the first such sequence). */
   opens: { cycles: number; sent: number; badSequences: number; firstBad: string; socketsLeftOpen: number };
   /** Datagrams the peer got (unique payloads), of those the sends accepted. */
-  peer: { got: number; expected: number };
+  /** got: distinct datagrams the peer received; copies: how many arrived in all (a duplicate counts again). */
+  peer: { got: number; copies: number; expected: number };
   /** Largest driver handle any socket got. */
   maxHandle: number;
   before: Leftovers;
@@ -241,7 +242,7 @@ function result(where: ChurnResult['where'], ch: any, got: string[], before: Lef
     where, ...(interpreter ? { interpreter } : {}),
     sockets: { cycles: ch.cycles, opened: ch.opened, closed: ch.closed, sent: ch.r0 - ch.ifSent, refused: ch.r4, failed: ch.r1, errors: ch.errors, firstError: ch.firstError },
     opens: { cycles: ch.ifCycles, sent: ch.ifSent, badSequences: ch.bad, firstBad: ch.firstBad, socketsLeftOpen: ch.leftOpen },
-    peer: { got: new Set(got).size, expected: ch.r0 },
+    peer: { got: new Set(got).size, copies: got.length, expected: ch.r0 },
     maxHandle: ch.maxH,
     before, after, faults, ms,
   };

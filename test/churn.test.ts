@@ -31,7 +31,8 @@ function check(r: ChurnResult, socketCycles: number, ifaceCycles: number, blocks
   assert.is(r.opens.cycles, ifaceCycles + 2, 'interface cycles run' + figures);
   assert.is(r.opens.badSequences, 0, 'every interface cycle saw the spec\'s states' + figures);
   assert.is(r.opens.socketsLeftOpen, 0, 'interface.close() closed the socket of each cycle' + figures);
-  assert.is(r.peer.got, r.peer.expected, 'every accepted send reached the peer, once' + figures);
+  assert.is(r.peer.got, r.peer.expected, 'every accepted send reached the peer' + figures);
+  assert.is(r.peer.copies, r.peer.expected, 'once each' + figures);
   assert.is(r.maxHandle, 0, 'driver handles reused: one socket open at a time, handle 0' + figures);
   assert.is(r.after.timers, r.before.timers, 'no timer left behind' + figures);
   assert.is(r.after.sockets, r.before.sockets, 'no socket left behind' + figures);
