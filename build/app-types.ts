@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const API_FILE = ROOT + 'firmware/api.ts';
+const API_FILE = ROOT + 'firmware/api.ts';
 export const APP_TYPES_FILE = ROOT + 'types/espimp.d.ts';
 
 const HEADER = `// The globals an espimp app sees (the impOS local-networking API, ../shared/spec/impos-udp.md),

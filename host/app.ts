@@ -81,7 +81,7 @@ export function appSource(file: string): string {
  * Where error `e` happened in app `file`: ` at FILE:LINE:COL` from the first stack frame in the
  * file (a syntax error: the line V8 names and its caret), mapped by `at`; '' when none is.
  */
-export function appLocation(e: any, file: string, at: AppCode['at'] = (line, column) => ({ line, column })): string {
+function appLocation(e: any, file: string, at: AppCode['at'] = (line, column) => ({ line, column })): string {
   const stack = String(e && e.stack || '');
   const name = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   let m = new RegExp(`(?:\\(|at )${name}:(\\d+):(\\d+)\\)?$`, 'm').exec(stack);

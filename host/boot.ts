@@ -13,7 +13,7 @@ export { BOOT_LIMIT_MS };
  * would be set up for (an imp that runs a wl0 app was given its Wi-Fi by BlinkUp), so boot
  * brings it up when nothing is persisted; a board boots its first NII.
  */
-export function namedNii(rt: Runtime, src: string): string | undefined {
+function namedNii(rt: Runtime, src: string): string | undefined {
   const m = /["']?\binterface["']?\s*:\s*["'](\w+)["']/.exec(src);
   return m && rt.imp.net.info().interface.some((i: { nii: string }) => i.nii === m[1]) ? m[1] : undefined;
 }

@@ -19,6 +19,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../build/user-error';
+import { quad } from '../hal/address';
 
 /** The largest frame: Ethernet 14 + IPv4 20 + UDP 8 + the largest UDP payload, 65507. */
 export const SNAPLEN = 14 + 20 + 8 + 65507;
@@ -31,10 +32,8 @@ export interface Datagram {
   /** Sent to (or received on) a broadcast address: destination MAC ff:ff:ff:ff:ff:ff. */ broadcast: boolean;
 }
 
-function octets(ip: string): number[] {
-  const q = ip.split('.').map(Number);
-  return q.length === 4 && q.every((n) => n >= 0 && n <= 255) ? q : [0, 0, 0, 0];
-}
+/** The four octets of `ip`, or 0.0.0.0 for what is not a dotted quad. */
+const octets = (ip: string): number[] => quad(ip) || [0, 0, 0, 0];
 
 /** The one's-complement sum of `b[start..end)` as 16-bit big-endian words, added to `sum`. */
 function sum16(b: Uint8Array, start: number, end: number, sum: number): number {

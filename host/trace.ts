@@ -13,7 +13,7 @@ export interface TraceRecord {
 }
 
 /** Bytes of payload the preview shows at most. */
-export const PREVIEW_BYTES = 24;
+const PREVIEW_BYTES = 24;
 
 /** Whether trace lines to `stream` get colour: a terminal, and NO_COLOR unset or empty (no-color.org). */
 export function colorWanted(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {

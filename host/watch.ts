@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** How long a burst of file events (a save is often several) is gathered before one change is reported, ms. */
-export const SETTLE_MS = 100;
+const SETTLE_MS = 100;
 
 const EXTENSIONS = ['', '.ts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 /** `import ... from './x'`, `export ... from './x'`, `import('./x')`, `require('./x')`, `import './x'`. */

@@ -73,6 +73,11 @@ export class Findings {
 
   /** The findings by position (line, column, rule id). */
   sorted(): Finding[] {
-    return this.list.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+    return this.list.sort(byPosition);
   }
+}
+
+/** The order findings are shown in: by line, column, then rule id. */
+export function byPosition(a: { line: number; column: number; rule: string }, b: { line: number; column: number; rule: string }): number {
+  return a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule);
 }

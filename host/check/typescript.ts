@@ -4,6 +4,7 @@
 // TypeScript's source map (lines exact; columns exact where TypeScript copied the text).
 import { sourcePositions, transpileApp, typescript } from '../app';
 import { checkSource, type Finding } from './index';
+import { byPosition } from './findings';
 
 /**
  * The Espruino-compatibility findings of TypeScript source `src` (file `file`), positions in
@@ -19,5 +20,5 @@ export function checkTypeScriptSource(src: string, file: string): Finding[] {
   }
   const at = sourcePositions(map!);
   return checkSource(code, file).map((f) => ({ ...f, ...at(f.line, f.column) }))
-    .sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+    .sort(byPosition);
 }

@@ -27,12 +27,12 @@ export function rateLimit(b: Pick<Board, 'bucket'>): string {
 }
 
 /** Every board, as build/boards.ts loads it (a malformed board file is a UserError). */
-export function allBoards(): Board[] {
+function allBoards(): Board[] {
   return listBoards().map(loadBoard);
 }
 
 /** `boards` as a plain table: a heading line, one line per board, columns two spaces apart. */
-export function boardsTable(boards: Board[]): string {
+function boardsTable(boards: Board[]): string {
   const rows = [COLUMNS.map(([h]) => h), ...boards.map((b) => COLUMNS.map(([, cell]) => cell(b)))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => {

@@ -11,6 +11,7 @@ import { checkSource, formatFinding, RULES, type Finding } from '../check/index'
 import { UserError } from '../../build/user-error';
 import { loadBoard } from '../../build/boards';
 import { boardWarnings } from '../../build/board-warnings';
+import { byPosition } from '../check/findings';
 
 interface CheckOptions { allowWarnings?: boolean; json?: boolean; rules?: boolean; typecheck?: boolean; board?: string }
 
@@ -30,7 +31,7 @@ async function typescriptFindings(file: string, src: string, typecheck: boolean)
   // a syntax error is among the type errors already
   const findings = checkTypeScriptSource(src, file).filter((f) => !(typecheck && f.rule === 'parse-error'));
   for (const c of await emitCosts(src, file)) findings.push({ line: c.line, column: c.column, rule: 'ts-emit', severity: 'warning', message: emitCostMessage(c) });
-  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  findings.sort(byPosition);
   return {
     typeErrors: errors.map(formatTypeError),
     json: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, rule: `TS${e.code}`, severity: 'error', message: e.message })),

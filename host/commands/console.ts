@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { ConsoleSession } from '../console/session';
 import { parsePort } from '../console/link';
+import { colorWanted } from '../trace';
 
 /** Milliseconds between attempts to reopen a board that went away. */
 const RETRY_MS = 250;
@@ -21,7 +22,7 @@ export function register(program: Command) {
     .option('--no-color', 'never use colour')
     .action(async (opts) => {
       const port = parsePort(opts.port, opts.baud);
-      const color: boolean = opts.color ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
+      const color: boolean = opts.color ?? colorWanted();
       const session = new ConsoleSession({
         port, log: opts.log, agent: opts.agent, color, stats: !!opts.stats, retryMs: RETRY_MS,
         stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,

@@ -19,7 +19,7 @@ import { UserError } from '../../build/user-error';
 const TEMPLATES = fileURLToPath(new URL('../../templates/init/', import.meta.url));
 
 /** The board a project targets without --board. */
-export const DEFAULT_BOARD = 'espruino-wifi';
+const DEFAULT_BOARD = 'espruino-wifi';
 
 export interface InitOptions {
   /** boards/<name>.json the build and flash scripts target. */
