@@ -120,7 +120,7 @@ export function appNames(app: string): AppNames | null {
 
 /** True when the scan of an app (appNames) cannot narrow what it uses: it failed, the app reaches members dynamically, or it has no tokens at all (an empty app: the bundle is the runtime alone, driven from outside, e.g. the REPL or a test). */
 export function usesAll(n: AppNames | null): boolean {
-  return !n || n.dynamic || !n.values.length;
+  return whyAll(n) !== null;
 }
 
 /** Why the scan `n` cannot narrow what the app uses (usesAll), or null. */
