@@ -42,16 +42,19 @@ export function transpileApp(src: string, file: string, map = false): { code: st
   return { code, map: out.sourceMapText, errors };
 }
 
-/** A generated position (line, column from 1) -> the source's, through source map `map` (JSON text). */
+/** A generated position (line, column from 1) -> the source's through `sm`, or null where it maps to nothing. */
+export function mapBack(sm: SourceMap, line: number, column: number): { line: number; column: number } | null {
+  const e: any = sm.findEntry(line - 1, column - 1);
+  if (!e || typeof e.originalLine !== 'number') return null;
+  // within the mapped segment the text is the source's own, so the offset carries over
+  const offset = e.generatedLine === line - 1 ? column - 1 - e.generatedColumn : 0;
+  return { line: e.originalLine + 1, column: e.originalColumn + 1 + offset };
+}
+
+/** A generated position (line, column from 1) -> the source's, through source map `map` (JSON text); unmapped ones as they are. */
 export function sourcePositions(map: string): (line: number, column: number) => { line: number; column: number } {
   const sm = new SourceMap(JSON.parse(map));
-  return (line, column) => {
-    const e: any = sm.findEntry(line - 1, column - 1);
-    if (!e || typeof e.originalLine !== 'number') return { line, column };
-    // within the mapped segment the text is TypeScript's own, so the offset carries over
-    const offset = e.generatedLine === line - 1 ? column - 1 - e.generatedColumn : 0;
-    return { line: e.originalLine + 1, column: e.originalColumn + 1 + offset };
-  };
+  return (line, column) => mapBack(sm, line, column) || { line, column };
 }
 
 /** An app's JavaScript, and for a .ts app the source map back to its own lines. */

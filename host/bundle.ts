@@ -7,7 +7,7 @@ import { rollup, type RollupLog } from 'rollup';
 import { minify } from 'terser';
 import * as acorn from 'acorn';
 import { SourceMap } from 'node:module';
-import { appCode, readApp, type AppCode } from './app';
+import { appCode, readApp, mapBack, type AppCode } from './app';
 import { emitCosts, formatEmitCost, scanWithoutEnums } from './typecheck';
 import { UserError } from '../build/user-error';
 import { checkSource, errorsOf } from './check';
@@ -94,11 +94,11 @@ function offsetOf(text: string, line: number, column: number): number {
 function appPosition(code: string, line: number, column: number, app: string, source: AppCode, record: MinifyRecord, file: string): string {
   let chunk = code, l = line, c = column;
   if (record.input && record.map) {
-    const e: any = new SourceMap(record.map as any).findEntry(line - 1, column - 1);
-    if (!e || typeof e.originalLine !== 'number') return `bundle.js:${line}:${column}`;
+    const m = mapBack(new SourceMap(record.map as any), line, column);
+    if (!m) return `bundle.js:${line}:${column}`;
     chunk = record.input;
-    l = e.originalLine + 1;
-    c = e.originalColumn + 1 + (e.generatedLine === line - 1 ? column - 1 - e.generatedColumn : 0);
+    l = m.line;
+    c = m.column;
   }
   const start = chunk.lastIndexOf(app.replace(/\n$/, '')), at = offsetOf(chunk, l, c);
   if (start < 0 || at < start) return `bundle.js:${line}:${column}`;
