@@ -4,7 +4,7 @@
 // Written for size (it is most of a board bundle): one closure per device holds what every
 // interface and socket shares (platform, drivers, board, bucket, ports, counters), and the
 // Iface and Sock classes are made inside it, so their methods reach that state directly.
-import type { NetDriver, Platform, BoardSettings, LinkConfig } from '../hal/contract';
+import type { NetDriver, Platform, BoardSettings, LinkConfig, Send } from '../hal/contract';
 import { fail } from './errors';
 import { quad, isPrivate, broadcastOf } from '../hal/address';
 import { Bucket } from './bucket';
@@ -54,6 +54,8 @@ var checkCallback = function (cb: any) {
 /** The imp.net object of one device: open, info, stats and the state constants. */
 export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, board: BoardSettings, log: (line: string) => void) {
   var bucket = new Bucket(board.bucket, p.now());
+  /** The longest payload (chars of a string, bytes of a blob) send() takes on its fast path: one surely within the limit, or on a board with fixed memory one of at most 64 bytes (a longer one asks Platform.room first). */
+  var fastMax = p.room ? 64 : SURE_CHARS;
   var ifaces: { [nii: string]: Iface } = {}, ports: { [port: number]: boolean } = {}, totals = counters(), active = '';
 
   /** An interface object, as imp.net.open returns it. */
@@ -87,6 +89,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (s == t._state) return;
       t._state = s;
       t._ip = null;
+      t._socks.forEach(function (k) { k._good = 0; });
       if (isDown(t.nii, s) && t._ext) t._release();
       t._notify(s);
     }
@@ -157,8 +160,14 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _ring = new Ring(board.ring);
     _counters = counters();
     _draining!: boolean;
-    /** The last address and port that passed send()'s checks together (unset: none): sending to them again skips them. */
-    _good!: string;
+    /** The endpoint's send (NetDriver.sender), set with _handle. */
+    _tx!: Send;
+    /**
+     * The last address and port a send went to (unset or 0: none; never equal to a string): a send to them again skips
+     * the checks. Set only while the socket is open, bound and its interface connected, and
+     * cleared when any of that changes (close, the interface's state, leave()).
+     */
+    _good!: string | 0;
     _gp!: number;
     /** The multicast groups joined (unset: none): group -> 1. */
     _g!: { [group: string]: number };
@@ -176,6 +185,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
         if (!port) p = 49152 + ++q % 16384;
         if (!ports[p] && (n--, (h = f._drv.open(f.nii, p, t._recv.bind(t))) >= 0)) {
           t._handle = h;
+          t._tx = f._drv.sender(h);
           t._port = p;
           return ports[p] = true;
         }
@@ -184,24 +194,27 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     }
     /**
      * udpsocket.send(address, port, data) -> 0, 1 (not connected / driver failure) or 4 (rate limited, or no memory for it).
-     * Board code runs from flash, where every character of a function lexed costs (executed or
-     * skipped): the common case (the last good address and port, a short string or a blob) is
-     * kept short and everything else runs out of line.
+     * Board code runs from source, where every token of a function costs (executed or skipped) and
+     * a call costs as much as a conversion: a send to the last good address and port of a short
+     * string or a blob (the fast path) is the type tests, the two comparisons, the bucket and the
+     * endpoint's sender; everything else runs out of line first.
      */
     send(address: any, port: any, data: any): number {
-      var t = this, d = data;
+      var t = this, d = data, n = typeof d == 'string' ? d.length : d instanceof Blob ? d._length : 1 / 0;
       // typeof first: Espruino's === and !== call an object's valueOf, so an object whose valueOf
       // gives the last good address or port would pass the comparisons
-      if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || !t._open || (typeof d == 'string' ? d.length > SURE_CHARS : !(d instanceof Blob) || d._length > MAX_DATA)) d = t._chk(address, port, d);
+      if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || n > fastMax) d = t._slow(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
-      // refused (4, counted), not queued: over the rate limit, or (a board with fixed memory) a
-      // payload over 64 bytes its free memory cannot hold beside the reserve
-      return t._iface._state != CONNECTED ? 1 : p.room && d.length > 64 && !p.room(d.length) || !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
-        : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
+      return typeof d == 'number' ? d : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
+        : t._handle < 0 && !t._bind(0) || t._tx(address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }
-    /** send()'s checks in the spec's order (throwing); the data to hand the driver: a string as it is, bytes of a blob. */
-    _chk(address: any, port: any, d: any): any {
+    /**
+     * send() off its fast path: the checks in the spec's order (throwing), then what answers
+     * before the rate limit: send()'s result, or the data to hand the driver (a string as it is,
+     * bytes of a blob), the address and port good from then on.
+     */
+    _slow(address: any, port: any, d: any): any {
       var t = this, q = quad(address);
       live(t);
       // a joined group's address is the one addition to the private-only rule (docs/decisions.md)
@@ -210,14 +223,17 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
         fail(q ? 'NOT_PRIVATE' : 'BAD_ADDRESS', address);
       }
       if (!isInt(port, 0, 65535) || port == 67 || port == 68) fail('BAD_PORT', port);
+      // a string goes to the driver as it is (it encodes it natively): one over the limit in chars
+      // is refused at once, and only one that may be over it in bytes is encoded here to be measured
+      if (typeof d != 'string') d = d instanceof Blob ? d.bytes() : fail('BAD_DATA', d);
+      var n = d.length > MAX_DATA ? d.length : typeof d == 'string' && d.length > SURE_CHARS ? utf8(d).length : 0;
+      if (n > MAX_DATA) fail('DATA_TOO_LONG', n);
+      if (t._iface._state != CONNECTED) return 1;
+      // refused (4, counted), not queued: a payload over 64 bytes a board's free memory cannot
+      // hold beside the reserve (over the rate limit: send())
+      if (p.room && d.length > 64 && !p.room(d.length)) return count(t, totals, 'refused'), 4;
       t._good = address;
       t._gp = port;
-      // a string goes to the driver as it is (it encodes it natively): only one that may be over
-      // the limit in bytes is encoded here to be measured, and one over it in chars is refused at once
-      if (typeof d != 'string') d = d instanceof Blob ? d.bytes() : fail('BAD_DATA', d);
-      else if (d.length > MAX_DATA) fail('DATA_TOO_LONG', d.length);
-      var b = typeof d == 'string' && d.length > SURE_CHARS ? utf8(d) : d;
-      if (b.length > MAX_DATA) fail('DATA_TOO_LONG', b.length);
       return d;
     }
     /** udpsocket.onreceive(cb): register, replace or (null) remove the handler. */
@@ -246,7 +262,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (!isGroup(quad(g))) fail('BAD_GROUP', g);
       if (t._g && t._g[g]) {
         delete t._g[g];
-        if (t._good == g) t._good = '';
+        if (t._good == g) t._good = 0;
         if (d.leave) d.leave(t._handle, g);
       }
     }
@@ -258,6 +274,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       var t = this, list = t._iface._socks, i = list.indexOf(t);
       if (!t._open) return;
       t._open = false;
+      t._good = 0;
       if (t._handle >= 0) {
         t._iface._drv.close(t._handle);
         delete ports[t._port];

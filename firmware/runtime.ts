@@ -39,7 +39,7 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
   function blob(size?: number) { return new Blob(size); }
   blob.prototype = Blob.prototype;
   return Object.assign({
-    imp: Object.assign({ net: createNet(p, drivers, board, server.error) }, impTimers(p)),
+    imp: impTimers(p, { net: createNet(p, drivers, board, server.error) }),
     server: server,
     agent: agent,
     agentrx: agent.rx,

@@ -3,15 +3,15 @@
 import type { Platform } from '../hal/contract';
 import { fail } from './errors';
 
-/** The timer members of `imp`; millis() counts from this call. */
-export function impTimers(p: Platform) {
+/** `imp` with the timer members added; millis() counts from this call. */
+export function impTimers<T extends object>(p: Platform, imp: T) {
   var start = p.now();
-  return {
+  return Object.assign(imp, {
     wakeup: function (seconds: any, cb: any) {
       if (typeof seconds != 'number' || !(seconds >= 0 && seconds < 1 / 0) || typeof cb != 'function') fail('BAD_ARG', seconds);
       return p.timer(Math.round(seconds * 1000), cb);
     },
     cancelwakeup: function (id: any) { p.cancel(id); },
     millis: function () { return p.now() - start; },
-  };
+  });
 }

@@ -66,6 +66,11 @@ valid('send: a group passes only once joined (else ERR_NOT_PRIVATE, closed); 239
   s.leave(G);
   assert.is(codeOf(() => s.send(G, MDNS, 'q')), 'ERR_NOT_PRIVATE', 'after leave, even on the fast path');
   assert.not.ok(s.isopen());
+  s = f.openudp(() => {}, 5000);
+  s.join(G);
+  s.send(G, MDNS, 'q');
+  s.leave(G);
+  assert.is(codeOf(() => s.send('', MDNS, 'q')), 'ERR_BAD_ADDRESS', 'leave() forgets the good address: "" is not it');
 });
 
 valid('join binds an unbound socket to an ephemeral port', () => {

@@ -101,7 +101,7 @@ addr('every private range edge and the limited broadcast are accepted', () => {
   // a driver that hands on whatever it is given, as a board's stack does (it routes off-subnet
   // destinations through the gateway); the simulated LAN refuses those outside it (codes suite)
   const lan = new Lan(), to: string[] = [];
-  const b = boot(lan, 2, {}, { patch: { send: (_h, ip) => (to.push(ip), 0) } });
+  const b = boot(lan, 2, {}, { patch: { send: (_h: number, ip: string) => (to.push(ip), 0) } });
   const s = connect(lan, b).f.openudp(null);
   const ok = ['10.0.0.0', '10.255.255.255', '172.16.0.0', '172.31.255.255', '192.168.0.0', '192.168.255.255', '255.255.255.255'];
   for (const a of ok) assert.is(s.send(a, 2000, 'x'), 0, a);
@@ -226,6 +226,26 @@ codes('not CONNECTED -> 1, nothing on the wire (starting, cable out, after re-pl
   lan.run(200);
   assert.is(s.send(THERE, 2000, 'x'), 0);
   assert.is(lan.wire.length, 1);
+});
+
+codes('the last good address and port skip the checks only while they hold: link lost -> 1, closed -> ERR_SOCKET_CLOSED', () => {
+  const lan = new Lan();
+  const b = boot(lan, 2);
+  const f = b.rt.imp.net.open({ interface: 'eth0' });
+  const s = f.openudp(null, 2000);
+  lan.run(200);
+  assert.is(s.send(THERE, 2000, 'good'), 0);
+  b.dev.unplug('cable');
+  lan.run(10);
+  assert.is(s.send(THERE, 2000, 'while down'), 1);
+  assert.is(s.stats().failed, 0, 'not connected: answered by the runtime, not a driver failure');
+  b.dev.plug('cable');
+  lan.run(200);
+  assert.is(s.send(THERE, 2000, 'back'), 0);
+  assert.equal(lan.wire.map((w) => Buffer.from(w.data).toString()), ['good', 'back']);
+  s.close();
+  assert.is(codeOf(() => s.send(THERE, 2000, 'closed')), 'ERR_SOCKET_CLOSED');
+  assert.is(lan.wire.length, 2);
 });
 
 codes('not CONNECTED -> 1 without asking the driver, even one that would send anyway', () => {

@@ -9,8 +9,11 @@
 
 declare var E: any;
 
-/** The bytes of `s` (one native conversion; the native function itself, which costs no function object in RAM). */
-export var utf8: (s: string) => Uint8Array = E.toUint8Array;
+/**
+ * The bytes of `s` (one native conversion; the native function itself, which costs no function
+ * object in RAM). Also exported as copy() below: one name in a bundle, not two.
+ */
+export var utf8: (s: Uint8Array | string) => Uint8Array = E.toUint8Array;
 
 /**
  * `u8` as a string: one native conversion; marked UTF-8 when a byte is not ASCII, the firmware
@@ -24,5 +27,5 @@ export var text = function (u8: Uint8Array): string {
   return u.length == s.replace(/[\x80-\xbf]/g, '').length ? u : s;
 };
 
-/** A new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
-export var copy: (u: Uint8Array | string) => Uint8Array = E.toUint8Array;
+/** copy(u): a new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
+export { utf8 as copy };

@@ -16,17 +16,19 @@ import { createEndpoints, makeSocket } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
+declare var E: any;
+
 /** Driver options: the device's virtual address (192.168.77.N) and _recvBufferSize (`_`: mangled to one letter by the build). */
 export interface LinuxOptions { ip: string; _recvBufferSize: number }
 
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
-  // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
-  var toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
+  // the last sender address mapped and its mapping: a peer's address is parsed once, not per datagram
+  var fromKey: string, fromValue: string | null;
   var from = function (ip: string) { return ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip); };
   var ep = createEndpoints(o._recvBufferSize, from), gen = 0, up = false;
-  /** Per handle: its receive callback, and the unbound socket its broadcasts leave from. */
-  var rx: OnDatagram[] = [], broadcasters: any[] = [];
+  /** Per handle: its receive callback, the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
+  var rx: OnDatagram[] = [], broadcasters: any[] = [], told: any[] = [];
   var bs = function (h: number) {
     var s = broadcasters[h];
     if (!s) {
@@ -36,8 +38,6 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     }
     return s;
   };
-  /** Per handle: the outside-the-LAN hint was printed. */
-  var told: any[] = [];
   var d: NetDriver & { _out(h: number, ip: string): number } = {
     up: function (nii, cfg, report: (l: Link) => void) {
       var g = ++gen;
@@ -61,10 +61,21 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       rx[h] = onmsg;
       return h;
     },
-    send: function (h, ip, port, data) {
-      var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
-      // an unbound socket has SO_BROADCAST (a bound one does not) and still receives the replies
-      return a ? ep.send(h, a, port, data, a == LOOPBACK_BROADCAST && bs(h)) : d._out(h, ip);
+    // dgram.ts's sender, with the address mapped (the last one given and its mapping kept: parsed
+    // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
+    // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: a
+    // call costs as much as the conversion.
+    sender: function (h) {
+      var k: string, a: string | null;
+      return function (ip, port, data) {
+        if (ip !== k) a = toLoopback(k = ip);
+        if (!a) return d._out(h, ip);
+        data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
+        try {
+          if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h]).send(data, port, a), 0;
+        } catch (e) { }
+        return -1;
+      };
     },
     close: function (h) {
       ep.close(h);
@@ -73,7 +84,7 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     },
     /**
      * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
-     * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
+     * 192.168.77.0/24 the hint. A method, so terser does not inline it into the sender, whose
      * whole text a board lexes at every call.
      */
     _out: function (h, ip) {

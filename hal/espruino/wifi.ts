@@ -88,7 +88,7 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
     },
     addr: function () { return link == L.CONNECTED ? ip : null; },
     open: ep.open,
-    send: ep.send,
+    sender: ep.sender,
     close: ep.close,
   };
 }
