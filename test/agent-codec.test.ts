@@ -8,7 +8,7 @@ import { Blob, blobOf } from '../firmware/blob';
 import { FrameDecoder, encodeLine, replFrame, LinkCounts } from '../host/agent-link';
 import type { Platform } from '../hal/contract';
 import { prng } from '../hal/mock/prng';
-import { codeOf } from './support/runtime';
+import { codeOf, wrong } from './support/runtime';
 
 
 const TRICKY = ['', 'plain', 'line\nbreak', 'cr\r\nlf', 'tab\there', '\x00nul', '\x10@1,2:dle', 'quote"back\\slash',
@@ -240,9 +240,9 @@ device('damaged frames, non-strings and unknown names are counted, never thrown;
 
 device('bad arguments throw coded errors', () => {
   const agent = createAgent(platform([]));
-  assert.is(codeOf(() => agent.on(5 as any, () => {})), 'ERR_BAD_ARG');
-  assert.is(codeOf(() => agent.on('x', 'nope' as any)), 'ERR_BAD_CALLBACK');
-  assert.is(codeOf(() => agent.send(null as any, 1)), 'ERR_BAD_ARG');
+  assert.is(codeOf(() => agent.on(wrong(5), () => {})), 'ERR_BAD_ARG');
+  assert.is(codeOf(() => agent.on('x', wrong('nope'))), 'ERR_BAD_CALLBACK');
+  assert.is(codeOf(() => agent.send(wrong(null), 1)), 'ERR_BAD_ARG');
   const loop: any = {};
   loop.self = loop;
   assert.is(codeOf(() => agent.send('x', loop)), 'ERR_BAD_DATA');

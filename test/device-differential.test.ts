@@ -7,9 +7,8 @@ import * as assert from 'uvu/assert';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { startDevice } from '../host/espruino/interpreter';
 import { listBoards, loadBoard } from '../build/boards';
-import { Lan } from '../hal/mock/lan';
 import { bundleOf, appFile, runWithInterpreter } from './support/espruino-device';
-import { boot, connect, WIFI } from './support/runtime';
+import { connectedLan, WIFI } from './support/runtime';
 import type { Nii } from '../firmware/api';
 
 
@@ -60,13 +59,11 @@ type Outcome = { v?: unknown; code?: string };
 
 /** The PC side: a host runtime on the simulated LAN, `nii` connected. */
 function pcSide(nii: Nii) {
-  const lan = new Lan({ subnet: '192.168.77' });
-  const b = boot(lan, 201, { niis: { [nii]: 'mock' }, ring: 2048 });
-  const { f } = connect(lan, b, nii, nii === 'wl0' ? { wificonfig: WIFI } : {});
+  const { devices: [{ rt, f }] } = connectedLan(1, { nii, board: { niis: { [nii]: 'mock' }, ring: 2048 }, lan: { subnet: '192.168.77' }, first: 201 });
   const sock = () => f.openudp(null);
   return (expr: string): Outcome => {
     try {
-      const v = new Function('imp', 'blob', 'sock', 'F', 'PORT', 'SEND_ERROR_WOULDBLOCK', `return ${expr};`)(b.rt.imp, b.rt.blob, sock, f, 29999, 4);
+      const v = new Function('imp', 'blob', 'sock', 'F', 'PORT', 'SEND_ERROR_WOULDBLOCK', `return ${expr};`)(rt.imp, rt.blob, sock, f, 29999, 4);
       return { v: JSON.parse(JSON.stringify(v ?? null)) };
     } catch (e: any) {
       return { code: e && e.code ? e.code : `threw without a code: ${e}` };

@@ -8,20 +8,20 @@ import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, codeOf, held, wrong } from './support/runtime';
+import { boot, connect, connectedLan, codeOf, held, wrong, type ConnectedDevice } from './support/runtime';
 import { nodeFixture } from './support/conformance/fixtures';
 import { MESSAGES } from '../host/messages';
 import { startDevice } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins';
 import { bundleOf, runWithInterpreter } from './support/espruino-device';
+import type { blob } from '../firmware/api';
 
 const G = '224.0.0.251', MDNS = 5353;
 
 const valid = suite('multicast: join/leave checks');
 
 valid('join/leave take 224.0.0.1-255 only: anything else throws ERR_BAD_GROUP', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   const s = f.openudp(() => {}, 5000);
   for (const g of ['239.1.2.3', '224.0.1.1', '224.1.0.1', '224.0.0.0', '192.168.1.3', '255.255.255.255', '224.0.0.01', '224.0.0', 'x', 7, null, undefined]) {
     assert.is(codeOf(() => s.join(wrong(g))), 'ERR_BAD_GROUP', String(g));
@@ -48,8 +48,7 @@ valid('a driver without join: ERR_NOT_SUPPORTED', () => {
 });
 
 valid('send: a group passes only once joined (else ERR_NOT_PRIVATE, closed); 239.1.2.3 never', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   let s = f.openudp(() => {}, 5000);
   assert.is(codeOf(() => s.send(G, MDNS, 'q')), 'ERR_NOT_PRIVATE');
   assert.not.ok(s.isopen());
@@ -74,8 +73,7 @@ valid('send: a group passes only once joined (else ERR_NOT_PRIVATE, closed); 239
 });
 
 valid('join binds an unbound socket to an ephemeral port', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   const s = f.openudp(() => {});
   assert.equal(held(lan), []);
   s.join(G);
@@ -85,8 +83,7 @@ valid('join binds an unbound socket to an ephemeral port', () => {
 });
 
 valid('sends to a group share the rate limit and the counters', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   const s = f.openudp(() => {}, 5000);
   s.join(G);
   const codes: number[] = [];
@@ -102,17 +99,16 @@ valid.run();
 const mock = suite('multicast: simulated LAN');
 
 mock('members receive with toAddress = group; non-members and the sending socket do not; leave stops delivery', () => {
-  const lan = new Lan();
+  const { lan, devices } = connectedLan(3);
   const got: { [who: string]: string[] } = {};
-  const sock = (host: number, join: boolean, port = MDNS) => {
-    const b = boot(lan, host), { f } = connect(lan, b);
-    const key = `192.168.1.${host}:${port}`;
+  const sock = ({ f, ip }: ConnectedDevice, join: boolean, port = MDNS) => {
+    const key = `${ip}:${port}`;
     got[key] = [];
-    const s = f.openudp((from: string, fp: number, to: string, tp: number, d: any) => got[key].push(`${from}:${fp}>${to}:${tp} ${d.tostring()}`), port);
+    const s = f.openudp((from, fp, to, tp, d) => got[key].push(`${from}:${fp}>${to}:${tp} ${d.tostring()}`), port);
     if (join) s.join(G);
     return { s, f };
   };
-  const a = sock(2, true), b = sock(3, true), c = sock(4, false);
+  const a = sock(devices[0], true), b = sock(devices[1], true), c = sock(devices[2], false);
   // a second socket of device 2, on another port, sends: its own device's member hears it
   const a2 = a.f.openudp(() => {}, 6000);
   a2.join(G);
@@ -184,13 +180,13 @@ async function mdnsPair(spy: Spy) {
   await fx.until(() => fa.getstate() === 1 && fb.getstate() === 1, 'both connected');
   const answers: string[] = [], queries: string[] = [];
   const ip = A.rt.imp.net.info().ipv4.address;
-  const responder = fa.openudp((from: string, fp: number, to: string, tp: number, d: any) => {
+  const responder = fa.openudp((from: string, fp: number, to: string, tp: number, d: blob) => {
     queries.push(`${from}:${fp}>${to}:${tp} ${d.tostring()}`);
     if (d.tostring() === 'Q espimp.local') responder.send(G, MDNS, `A espimp.local ${ip}`);
     fx.pulse();
   }, MDNS);
   responder.join(G);
-  const querier = fb.openudp((from: string, fp: number, to: string, tp: number, d: any) => {
+  const querier = fb.openudp((from: string, fp: number, to: string, tp: number, d: blob) => {
     answers.push(`${from}:${fp}>${to}:${tp} ${d.tostring()}`);
     fx.pulse();
   }, MDNS);

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lan } from '../hal/mock/lan';
-import { boot, Booted } from './support/runtime';
+import { boot, Booted, wrong } from './support/runtime';
 import { appSource, guarded, startApp } from '../host/app';
 import { attachAgent } from '../host/agent-host';
 import { espimp, exited } from './support/console-device';
@@ -101,7 +101,7 @@ run('an agent module that throws in a handler is reported and the link goes on; 
   assert.equal(reports, ['device.on("bad") handler threw: agent bug', 'device.on("later") handler threw: async bug']);
   assert.equal(b.dev.console, ['ok 3']);
   assert.is(host.device.send('x', () => 1), 0, 'a function has no JSON form: sent as null, as JSON.stringify does');
-  try { host.device.send(7 as any, 1); assert.unreachable(); } catch (e: any) { assert.is(e.code, 'ERR_BAD_ARG'); }
+  try { host.device.send(wrong(7), 1); assert.unreachable(); } catch (e: any) { assert.is(e.code, 'ERR_BAD_ARG'); }
 
   const fail = async (src: string | null, re: RegExp) => {
     const f = src === null ? join(tmpdir(), 'espimp-no-such-agent.mjs') : moduleFile(src);

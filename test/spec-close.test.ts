@@ -3,15 +3,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, codeOf, held, WIFI } from './support/runtime';
+import { boot, connect, connectedLan, codeOf, held, WIFI } from './support/runtime';
 
 const THERE = '192.168.1.3';
 
 const sock = suite('udpsocket.close / isopen');
 
 sock('isopen is true from openudp until close; a second close does nothing', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   const s = f.openudp(null, 2000);
   assert.is(s.isopen(), true);
   assert.is(s.close(), undefined);
@@ -21,8 +20,7 @@ sock('isopen is true from openudp until close; a second close does nothing', () 
 });
 
 sock('after close every other method throws ERR_SOCKET_CLOSED', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   const s = f.openudp(() => {}, 2000);
   s.close();
   assert.is(codeOf(() => s.send(THERE, 2000, 'x')), 'ERR_SOCKET_CLOSED');
@@ -32,8 +30,7 @@ sock('after close every other method throws ERR_SOCKET_CLOSED', () => {
 });
 
 sock('close frees the port: the same localPort opens again, and nothing reaches the closed socket', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }, peer] } = connectedLan(2);
   const old: string[] = [];
   const s = f.openudp(() => old.push('old'), 2000);
   s.close();
@@ -41,15 +38,14 @@ sock('close frees the port: the same localPort opens again, and nothing reaches 
   const fresh: string[] = [];
   const t = f.openudp(() => fresh.push('new'), 2000);
   assert.ok(t.isopen());
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
+  const tx = peer.f.openudp();
   tx.send('192.168.1.2', 2000, 'x');
   lan.run(10);
   assert.equal([old, fresh], [[], ['new']]);
 });
 
 sock('an ephemeral port is freed by close too', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   const s = f.openudp();
   s.send(THERE, 9, 'x');
   const port = lan.wire[0].fromPort;
@@ -59,12 +55,11 @@ sock('an ephemeral port is freed by close too', () => {
 });
 
 sock('datagrams queued when the socket closes are discarded, not delivered', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }, peer] } = connectedLan(2);
   const seen: string[] = [];
   const s2 = f.openudp(() => seen.push('s2'), 2001);
   f.openudp(() => { seen.push('s1'); s2.close(); }, 2000);
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
+  const tx = peer.f.openudp();
   tx.send('192.168.1.2', 2000, 'a');
   tx.send('192.168.1.2', 2001, 'b');
   lan.run(10);
@@ -76,9 +71,8 @@ sock('datagrams queued when the socket closes are discarded, not delivered', () 
 const iface = suite('interface.close');
 
 iface('closes all its sockets, frees their ports, reports UNKNOWN asynchronously', () => {
-  const lan = new Lan();
-  const b = boot(lan, 2);
-  const { f, states } = connect(lan, b);
+  const { lan, devices: [b] } = connectedLan(1);
+  const { f, states } = b;
   const w = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const socks = [f.openudp(null, 2000), f.openudp(), f.openudp(() => {}, 2001)];
   socks[1].send(THERE, 9, 'bind');
@@ -134,9 +128,8 @@ iface('late reports from a driver after close or restart are ignored', () => {
 });
 
 iface('re-opening after close connects again, and the same local port can be bound', () => {
-  const lan = new Lan();
-  const b = boot(lan, 2);
-  const { f } = connect(lan, b);
+  const { lan, devices: [b, peer] } = connectedLan(2);
+  const { f } = b;
   f.openudp(null, 2000);
   f.close();
   lan.run(10);
@@ -146,17 +139,16 @@ iface('re-opening after close connects again, and the same local port can be bou
   assert.ok(g === f);
   assert.equal(again, [0, 200, 201, 1]);
   const got: string[] = [];
-  g.openudp((_a: string, _p: number, _t: string, _tp: number, d: any) => got.push(d.tostring()), 2000);
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
+  g.openudp((_a, _p, _t, _tp, d) => got.push(d.tostring()), 2000);
+  const tx = peer.f.openudp();
   tx.send('192.168.1.2', 2000, 'back');
   lan.run(10);
   assert.equal(got, ['back']);
 });
 
 iface('closing a stopped interface makes it idle; closing an idle one reports nothing', () => {
-  const lan = new Lan();
-  const b = boot(lan, 2);
-  const { f, states } = connect(lan, b);
+  const { lan, devices: [b] } = connectedLan(1);
+  const { f, states } = b;
   b.dev.unplug('cable');
   lan.run(10);
   f.close();

@@ -3,10 +3,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
-import { Lan } from '../hal/mock/lan';
 import { setMessages } from '../firmware/errors';
 import { MESSAGES } from '../host/messages';
-import { boot, connect, caught } from './support/runtime';
+import { connectedLan, caught } from './support/runtime';
 
 const errs = suite('error codes and messages');
 
@@ -24,8 +23,7 @@ errs('every ERR_* code the firmware can throw has a sentence in the registry, an
 });
 
 errs('board form: "CODE (given …)"; host form adds the sentence; the code is the same either way', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   const board = caught(() => f.openudp().send('192.168.1.3', 67, 'x'));
   assert.is(board.message, 'ERR_BAD_PORT (given 67)');
   setMessages(MESSAGES);

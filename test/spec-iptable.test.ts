@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
 import { createRuntime } from '../firmware/runtime';
 import type { IpInfo, NetDriver } from '../hal/contract';
-import { boot, connect, MOCK_BOARD, WIFI } from './support/runtime';
+import { boot, connect, connectedLan, MOCK_BOARD, WIFI } from './support/runtime';
 
 /** A device whose only driver connects at once and knows exactly the address facts `facts`. */
 function partial(facts: IpInfo) {
@@ -29,8 +29,7 @@ function partial(facts: IpInfo) {
 const table = suite('getiptable');
 
 table('a connected mock interface has all four fields', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 7));
+  const { devices: [{ f }] } = connectedLan(1, { first: 7 });
   assert.equal(f.getiptable(), {
     ipv4: { address: '192.168.1.7', netmask: '255.255.255.0', broadcast: '192.168.1.255', gateway: '192.168.1.1' },
   });
@@ -89,7 +88,7 @@ info('before any open: no active interface, every board NII listed as idle', () 
   const i = rt.imp.net.info();
   assert.is(i.active, -1);
   assert.equal(i.ipv4, {});
-  assert.equal(i.interface.map((x: any) => [x.type, x.nii, x.state]), [['wifi', 'wl0', -1], ['ethernet', 'eth0', -1], ['cell', 'cell0', -1]]);
+  assert.equal(i.interface.map((x) => [x.type, x.nii, x.state]), [['wifi', 'wl0', -1], ['ethernet', 'eth0', -1], ['cell', 'cell0', -1]]);
 });
 
 info('ipv4 is the active (last opened) interface\'s getiptable().ipv4', () => {
@@ -105,12 +104,12 @@ info('ipv4 is the active (last opened) interface\'s getiptable().ipv4', () => {
   assert.is(i.interface[i.active].nii, 'wl0');
   assert.equal(i.ipv4, w.f.getiptable().ipv4);
   assert.is(i.ipv4.address, '192.168.1.44');
-  assert.equal(i.interface.map((x: any) => x.state), [1, 1, -1]);
+  assert.equal(i.interface.map((x) => x.state), [1, 1, -1]);
 });
 
 info('only the board\'s NIIs are listed', () => {
   const { rt } = boot(new Lan(), 2, { niis: { eth0: 'mock' } });
-  assert.equal(rt.imp.net.info().interface.map((x: any) => x.nii), ['eth0']);
+  assert.equal(rt.imp.net.info().interface.map((x) => x.nii), ['eth0']);
 });
 
 table.run();

@@ -3,7 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, codeOf, held, WIFI, wrong } from './support/runtime';
+import { report } from '../firmware/reporter';
+import { boot, connect, connectedLan, codeOf, held, WIFI, wrong } from './support/runtime';
 
 const THERE = '192.168.1.3';
 
@@ -56,16 +57,14 @@ where('while the interface is still starting, openudp works (only stopped/idle r
 });
 
 where('a bad callback: ERR_BAD_CALLBACK; null and undefined are fine', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { devices: [{ f }] } = connectedLan(1);
   for (const cb of ['cb', 5, {}, true]) assert.is(codeOf(() => f.openudp(wrong(cb))), 'ERR_BAD_CALLBACK', String(cb));
   assert.ok(f.openudp(null).isopen());
   assert.ok(f.openudp(undefined, 2001).isopen());
 });
 
 where('localPort not an integer in 1024-65535: ERR_BAD_PORT, nothing bound', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   for (const p of [1.5, 1023, 65536, NaN, '2000', 0, -1, Infinity, true, {}, 1024.0001]) {
     assert.is(codeOf(() => f.openudp(null, wrong(p))), 'ERR_BAD_PORT', String(p));
   }
@@ -76,15 +75,13 @@ where('localPort not an integer in 1024-65535: ERR_BAD_PORT, nothing bound', () 
 });
 
 where('a port another open socket on the device holds: ERR_PORT_IN_USE, OK again once it closes', () => {
-  const lan = new Lan();
-  const b = boot(lan, 2);
-  const e = connect(lan, b, 'eth0');
+  const { lan, devices: [b, other] } = connectedLan(2);
+  const e = b;
   const w = connect(lan, b, 'wl0', { wificonfig: WIFI });
   const s = e.f.openudp(null, 2000);
   assert.is(codeOf(() => e.f.openudp(null, 2000)), 'ERR_PORT_IN_USE');
   assert.is(codeOf(() => w.f.openudp(null, 2000)), 'ERR_PORT_IN_USE', 'held device-wide, across interfaces');
-  const other = boot(lan, 3);
-  assert.ok(connect(lan, other).f.openudp(null, 2000).isopen(), 'another device may hold the same port');
+  assert.ok(other.f.openudp(null, 2000).isopen(), 'another device may hold the same port');
   s.close();
   const again = w.f.openudp(null, 2000);
   assert.ok(again.isopen());
@@ -104,8 +101,7 @@ where('the port check is the runtime\'s: also over a driver that binds per inter
 });
 
 where('a port an ephemeral bind took is in use for openudp too', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   const s = f.openudp();
   assert.is(s.send(THERE, 9, 'x'), 0);
   const port = lan.wire[0].fromPort;
@@ -120,20 +116,19 @@ where('a driver that cannot bind the port (held outside the runtime): ERR_PORT_I
   const f = rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   assert.is(codeOf(() => f.openudp(null, 4000)), 'ERR_PORT_IN_USE');
-  assert.is((f as any)._socks.length, 0);
+  assert.equal(report(rt.imp.net, 0).s, [], 'no socket kept (the live view lists every open one)');
   assert.ok(f.openudp(null, 4001).isopen());
+  assert.equal(report(rt.imp.net, 0).s.map((row: number[]) => row[0]), [4001]);
 });
 
 const unbound = suite('openudp: unbound sockets and the ephemeral port');
 
 unbound('an unbound socket holds no port and delivers nothing', () => {
-  const lan = new Lan();
-  const a = boot(lan, 2);
+  const { lan, devices: [a, b] } = connectedLan(2);
   const got: unknown[] = [];
-  const s = connect(lan, a).f.openudp((...args: unknown[]) => got.push(args));
+  const s = a.f.openudp((...args: unknown[]) => got.push(args));
   assert.is(held(lan).length, 0);
-  const b = boot(lan, 3);
-  const t = connect(lan, b).f.openudp(null, 5000);
+  const t = b.f.openudp(null, 5000);
   for (const port of [0, 1024, 49152, 65535]) t.send('192.168.1.2', port, 'hello?');
   t.send('192.168.1.255', 49153, 'anyone?');
   lan.run(100);
@@ -142,8 +137,7 @@ unbound('an unbound socket holds no port and delivers nothing', () => {
 });
 
 unbound('the first successful send binds a port in 49152-65535; later sends keep it', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2));
+  const { lan, devices: [{ f }] } = connectedLan(1);
   const s = f.openudp();
   for (let i = 0; i < 5; i++) assert.is(s.send(THERE, 7000, 'n' + i), 0);
   const ports = lan.wire.map((w) => w.fromPort);
@@ -169,8 +163,7 @@ unbound('a send that is not connected, rate limited or a data error does not bin
 });
 
 unbound('ephemeral ports never collide with ports held by open sockets (all but 12 held)', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2, { ring: 16 }));
+  const { lan, devices: [{ f }] } = connectedLan(1, { board: { ring: 16 } });
   const free = new Set([49152, 49153, 50000, 51234, 55555, 60000, 60001, 60002, 64000, 65533, 65534, 65535]);
   for (let p = 49152; p <= 65535; p++) if (!free.has(p)) f.openudp(null, p);
   const socks = Array.from({ length: 12 }, () => f.openudp());
@@ -187,8 +180,7 @@ unbound('ephemeral ports never collide with ports held by open sockets (all but 
 });
 
 unbound('many unbound sockets get distinct ports spread over the range', () => {
-  const lan = new Lan();
-  const { f } = connect(lan, boot(lan, 2, { ring: 16 }));
+  const { lan, devices: [{ f }] } = connectedLan(1, { board: { ring: 16 } });
   for (let i = 0; i < 90; i++) assert.is(f.openudp().send(THERE, 7000, 'x'), 0);
   const ports = lan.wire.map((w) => w.fromPort);
   assert.is(new Set(ports).size, 90);

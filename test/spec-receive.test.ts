@@ -6,18 +6,18 @@ import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
 import type { blob } from '../firmware/api';
 import type { OnDatagram } from '../hal/contract';
-import { boot, connect, codeOf, wrong } from './support/runtime';
+import { boot, connect, connectedLan, codeOf, wrong } from './support/runtime';
+import type { BoardSettings } from '../hal/contract';
+import type { LanOptions } from '../hal/mock/lan';
 
 type Got = [string, number, string, number, blob];
 
-/** Receiver A at .2 (socket bound to 2000, recording) and sender B at .3 (unbound socket). */
-function pair(board = {}, lanOpts = {}) {
-  const lan = new Lan(lanOpts);
-  const a = boot(lan, 2, board);
+/** Receiver A at .2 (socket bound to 2000, recording) and sender B at .3 (unbound socket), both with `board`. */
+function pair(board: Partial<BoardSettings> = {}, lanOpts: LanOptions = {}) {
+  const { lan, devices: [a, b] } = connectedLan(2, { board, lan: lanOpts });
   const got: Got[] = [];
-  const rx = connect(lan, a).f.openudp((...args: Got) => got.push(args), 2000);
-  const b = boot(lan, 3);
-  const tx = connect(lan, b).f.openudp();
+  const rx = a.f.openudp((...args: Got) => got.push(args), 2000);
+  const tx = b.f.openudp();
   return { lan, a, b, rx, tx, got };
 }
 
@@ -205,10 +205,9 @@ deliver('a handler may close its own socket: the rest of the queue is not delive
 });
 
 deliver('no handler: dropped and counted, per socket and device-wide', () => {
-  const lan = new Lan();
-  const a = boot(lan, 2);
-  const s = connect(lan, a).f.openudp(null, 2000);
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
+  const { lan, devices: [a, b] } = connectedLan(2);
+  const s = a.f.openudp(null, 2000);
+  const tx = b.f.openudp();
   tx.send('192.168.1.2', 2000, 'nobody');
   lan.run(10);
   assert.is(s.stats().received, 1);
@@ -252,12 +251,10 @@ deliver('a received blob is the app\'s own: changing it changes nothing queued o
 const count = suite('receive: counters');
 
 count('per-socket counters add up to imp.net.stats()', () => {
-  const lan = new Lan();
-  const a = boot(lan, 2, { ring: 64 });
-  const { f } = connect(lan, a);
-  const s1 = f.openudp(() => {}, 2000);
-  const s2 = f.openudp(null, 2001);
-  const tx = connect(lan, boot(lan, 3)).f.openudp();
+  const { lan, devices: [a, b] } = connectedLan(2, { board: { ring: 64 } });
+  const s1 = a.f.openudp(() => {}, 2000);
+  const s2 = a.f.openudp(null, 2001);
+  const tx = b.f.openudp();
   for (let i = 0; i < 4; i++) tx.send('192.168.1.2', 2000, 'x'.repeat(20));
   tx.send('192.168.1.2', 2001, 'y');
   s1.send('192.168.1.3', 9, 'out');

@@ -4,17 +4,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Lan } from '../hal/mock/lan';
-import { boot, connect, caught, codeOf, held, WIFI, Booted, wrong } from './support/runtime';
+import { boot, connect, connectedLan, caught, codeOf, held, WIFI, Booted, wrong } from './support/runtime';
 
 const THERE = '192.168.1.3';
 
 /** A connected device at .2 with one socket (bound to `port` if given). */
 function ready(port?: number) {
-  const lan = new Lan();
-  const b = boot(lan, 2);
-  const { f } = connect(lan, b);
-  const s = f.openudp(null, port);
-  return { lan, b, f, s };
+  const { lan, devices: [b] } = connectedLan(1);
+  const s = b.f.openudp(null, port);
+  return { lan, b, f: b.f, s };
 }
 
 const order = suite('send: the order of the checks');
@@ -100,9 +98,9 @@ addr('a well-formed public/special address throws ERR_NOT_PRIVATE and closes the
 addr('every private range edge and the limited broadcast are accepted', () => {
   // a driver that hands on whatever it is given, as a board's stack does (it routes off-subnet
   // destinations through the gateway); the simulated LAN refuses those outside it (codes suite)
-  const lan = new Lan(), to: string[] = [];
-  const b = boot(lan, 2, {}, { patch: { send: (_h: number, ip: string) => (to.push(ip), 0) } });
-  const s = connect(lan, b).f.openudp(null);
+  const to: string[] = [];
+  const { devices: [b] } = connectedLan(1, { boot: { patch: { send: (_h: number, ip: string) => (to.push(ip), 0) } } });
+  const s = b.f.openudp(null);
   const ok = ['10.0.0.0', '10.255.255.255', '172.16.0.0', '172.31.255.255', '192.168.0.0', '192.168.255.255', '255.255.255.255'];
   for (const a of ok) assert.is(s.send(a, 2000, 'x'), 0, a);
   assert.equal(to, ok, 'addresses reach the driver unchanged');

@@ -13,12 +13,12 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lan } from '../hal/mock/lan';
 import { unframe } from '../firmware/agent';
 import { createReporter, report, STATS_MESSAGE } from '../firmware/reporter';
 import { formatStats, StatusBar, statsRequest } from '../host/console/status';
 import { buildBundle } from '../host/bundle';
-import { boot, connect } from './support/runtime';
+import { connectedLan } from './support/runtime';
+import type { ReceiveCallback } from '../firmware/api';
 import { espimp, exited } from './support/console-device';
 
 // ---------------------------------------------------------------- the reporter
@@ -26,11 +26,10 @@ import { espimp, exited } from './support/console-device';
 const Reporter = suite('reporter: what a report holds, once a second');
 
 /** Device .2 with a socket on 3000 (handler `cb`), device .3 with an unbound socket; reports of .2 collected. */
-function lanPair(cb: (...a: any[]) => void = () => {}) {
-  const lan = new Lan();
-  const a = boot(lan, 2), b = boot(lan, 3);
-  const rx = connect(lan, a).f.openudp(cb, 3000);
-  const tx = connect(lan, b).f.openudp();
+function lanPair(cb: ReceiveCallback = () => {}) {
+  const { lan, devices: [a, b] } = connectedLan(2);
+  const rx = a.f.openudp(cb, 3000);
+  const tx = b.f.openudp();
   const reports: any[] = [];
   const on = createReporter(a.rt.imp.net, { ...a.dev.platform, write: (line: string) => {
     assert.is(line[0], '\x10', 'a report is a DLE line');
@@ -71,8 +70,8 @@ Reporter('counts, tokens refilled up to now, ring size; one report now and one a
 Reporter('ring fill while datagrams wait, a socket bound on its first send, an unbound one as port 0, refusals', () => {
   let fill = -1;
   const { lan, a, tx, reports, on } = lanPair(() => { if (fill < 0) fill = report(a.rt.imp.net, a.dev.platform.now()).s[0][6]; });
-  const idle = connect(lan, a).f.openudp();
-  connect(lan, a).f.openudp();
+  const idle = a.f.openudp();
+  a.f.openudp();
   for (let i = 0; i < 3; i++) tx.send('192.168.1.2', 3000, 'abcdefghij');
   lan.run(10);
   assert.is(fill, 2 * (12 + 10), 'inside the first delivery the other two are in the ring (12-byte header each)');

@@ -182,7 +182,7 @@ decl('that app runs on a simulated device: it echoes a datagram, using every blo
   const pf = peer.rt.imp.net.open({ interface: 'eth0' });
   lan.run(200);
   const got: string[] = [];
-  pf.openudp((from: string, port: number, to: string, toPort: number, data: any) => got.push(data.tostring()), 3000).send('192.168.1.2', 2001, 'ping');
+  pf.openudp((_from, _port, _to, _toPort, data) => got.push(data.tostring()), 3000).send('192.168.1.2', 2001, 'ping');
   lan.run(6000);
   assert.ok(b.dev.console.some((l) => l.startsWith('192.168.1.3:3000 -> 192.168.1.2:2001 ')), b.dev.console.join('\n'));
   assert.equal(got, ['ping']);

@@ -60,23 +60,38 @@ export function codeOf(fn: () => unknown): string {
   return e === undefined ? 'no throw' : e && e.code ? e.code : `threw without a code: ${e}`;
 }
 
-/** One device of a connectedLan(): booted, its interface open and connected, its address. */
-export interface ConnectedDevice extends Booted { f: Interface; ip: string }
+/** One device of a connectedLan(): booted, its interface open and connected, its address, the states its onstate saw. */
+export interface ConnectedDevice extends Booted { f: Interface; ip: string; states: number[] }
 
 /** A simulated LAN whose devices are all connected. */
 export interface ConnectedLan { lan: Lan; devices: ConnectedDevice[] }
 
+/** What connectedLan() builds: every device alike. */
+export interface ConnectedLanOptions {
+  /** The interface each opens: eth0 unless told; wl0 with the credentials the LAN accepts. */
+  nii?: Nii;
+  /** Board settings over MOCK_BOARD, for every device. */
+  board?: Partial<BoardSettings>;
+  /** The simulated LAN's options (subnet, faults, seed). */
+  lan?: LanOptions;
+  /** The first device's host number (2 unless told: 192.168.1.2, .3, ...). */
+  first?: number;
+  /** Driver patches and link conditions, for every device (boot()'s). */
+  boot?: BootOptions;
+}
+
 /**
- * `count` devices (hosts `first`, `first` + 1, ...; 2 unless told) on a new simulated LAN, each
- * booted with `board` and with `nii` (eth0 unless told) opened and run to CONNECTED.
+ * `count` devices (hosts `first`, `first` + 1, ...) on a new simulated LAN, each booted alike
+ * and with its interface opened (recording onstate) and run to CONNECTED; throws when one is not.
  */
-export function connectedLan(count: number, o: { nii?: Nii; board?: Partial<BoardSettings>; lan?: LanOptions; first?: number } = {}): ConnectedLan {
+export function connectedLan(count: number, o: ConnectedLanOptions = {}): ConnectedLan {
   const lan = new Lan(o.lan);
   const devices: ConnectedDevice[] = [];
   for (let i = 0; i < count; i++) {
-    const b = boot(lan, (o.first ?? 2) + i, o.board);
-    const f = b.rt.imp.net.open(o.nii === 'wl0' ? { interface: 'wl0', wificonfig: WIFI } : { interface: o.nii || 'eth0' });
-    devices.push({ ...b, f, ip: b.dev.ip });
+    const b = boot(lan, (o.first ?? 2) + i, o.board, o.boot);
+    const states: number[] = [];
+    const f = b.rt.imp.net.open(o.nii === 'wl0' ? { interface: 'wl0', wificonfig: WIFI } : { interface: o.nii || 'eth0' }, (s) => states.push(s));
+    devices.push({ ...b, f, ip: b.dev.ip, states });
   }
   lan.run(200);
   for (const d of devices) if (d.f.getstate() !== d.rt.imp.net.CONNECTED) throw new Error(`${d.ip}: not connected (state ${d.f.getstate()})`);
