@@ -4,7 +4,7 @@
 // Written for size (it is most of a board bundle): one closure per device holds what every
 // interface and socket shares (platform, drivers, board, bucket, ports, counters), and the
 // Iface and Sock classes are made inside it, so their methods reach that state directly.
-import type { NetDriver, Platform, BoardSettings, LinkConfig, Send } from '../hal/contract';
+import type { NetDriver, Platform, BoardSettings, LinkConfig } from '../hal/contract';
 import { fail } from './errors';
 import { quad, isPrivate, broadcastOf } from '../hal/address';
 import { Bucket } from './bucket';
@@ -160,8 +160,6 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _ring = new Ring(board.ring);
     _counters = counters();
     _draining!: boolean;
-    /** The endpoint's send (NetDriver.sender), set with _handle. */
-    _tx!: Send;
     /**
      * The last address and port a send went to (unset or 0: none; never equal to a string): a send to them again skips
      * the checks. Set only while the socket is open, bound and its interface connected, and
@@ -185,7 +183,6 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
         if (!port) p = 49152 + ++q % 16384;
         if (!ports[p] && (n--, (h = f._drv.open(f.nii, p, t._recv.bind(t))) >= 0)) {
           t._handle = h;
-          t._tx = f._drv.sender(h);
           t._port = p;
           return ports[p] = true;
         }
@@ -197,7 +194,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
      * Board code runs from source, where every token of a function costs (executed or skipped) and
      * a call costs as much as a conversion: a send to the last good address and port of a short
      * string or a blob (the fast path) is the type tests, the two comparisons, the bucket and the
-     * endpoint's sender; everything else runs out of line first.
+     * driver's send; everything else runs out of line first.
      */
     send(address: any, port: any, data: any): number {
       var t = this, d = data, n = typeof d == 'string' ? d.length : d instanceof Blob ? d._length : 1 / 0;
@@ -206,7 +203,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || n > fastMax) d = t._slow(address, port, d);
       else if (typeof d != 'string') d = d.bytes();
       return typeof d == 'number' ? d : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
-        : t._handle < 0 && !t._bind(0) || t._tx(address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
+        : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);
     }
     /**

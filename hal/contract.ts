@@ -32,9 +32,6 @@ export interface LinkConfig {
  */
 export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: number, to: string | null) => void;
 
-/** What NetDriver.sender gives: send `data` to ip:port, 0 or <0. */
-export type Send = (ip: string, port: number, data: Uint8Array | string) => number;
-
 /** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
 export interface NetDriver {
   /** Start bringing `nii` up with `cfg`; report every link change through `report`, never synchronously. Returns 0, or <0 when it cannot start. */
@@ -46,17 +43,14 @@ export interface NetDriver {
   /** Open a UDP endpoint on `nii` bound to `port`, delivering to `onmsg`. Returns a handle >= 0, or <0 when the port cannot be bound. */
   open(nii: string, port: number, onmsg: OnDatagram): number;
   /**
-   * Endpoint `h`'s send: a function, made once per endpoint (the runtime keeps it with the socket:
-   * on a board a call costs as much as the conversion), that hands `data` to the stack for ip:port:
-   * bytes, or a string to send as its UTF-8 bytes (the driver encodes it, natively where it can;
-   * the runtime has checked it is at most 65,507 bytes). It returns 0 when handed over, <0 on
-   * failure (nothing sent; the runtime's send() returns 1). A driver of an emulated LAN (host
-   * loopback, mock, Linux port) refuses a destination outside that LAN's /24 (other than
-   * 255.255.255.255) so, and the first time for an endpoint prints (mock, Linux port) or reports
-   * (host: onfault ERR_OUTSIDE_LAN) the hint of hal/loopback.ts `outside()`:
+   * Hand `data` to the stack for ip:port: bytes, or a string to send as its UTF-8 bytes (the driver
+   * encodes it, natively where it can; the runtime has checked it is at most 65,507 bytes). Returns 0 when handed over, <0 on failure
+   * (nothing sent; the runtime's send() returns 1). A driver of an emulated LAN (host loopback, mock, Linux port) refuses a
+   * destination outside that LAN's /24 (other than 255.255.255.255) so, and the first time for an endpoint prints (mock,
+   * Linux port) or reports (host: onfault ERR_OUTSIDE_LAN) the hint of hal/loopback.ts `outside()`:
    * "ERROR: 192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent". A board's real stack sends anywhere.
    */
-  sender(h: number): Send;
+  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   /** Close the endpoint and free its port. */
   close(h: number): void;
   /** Optional: endpoint `h` joins link-local group `group` (224.0.0.x): receives what is sent to it (`to` = group) and may send to it, TTL 1 where the stack can set it. 0, or <0 when unsupported or refused. */

@@ -18,7 +18,7 @@ function partial(facts: IpInfo) {
     up: (_nii, _cfg, report) => { clock.timer(5, () => { up = true; report(1); }); return 0; },
     down: () => { up = false; },
     addr: () => (up ? facts : null),
-    open: () => 0, sender: () => () => 0, close: () => {},
+    open: () => 0, send: () => 0, close: () => {},
   };
   const rt = createRuntime(p, { fake: drv }, { ...MOCK_BOARD, niis: { eth0: 'fake' } });
   const f = rt.imp.net.open({ interface: 'eth0' });

@@ -226,7 +226,7 @@ seq('a driver reporting the same link twice (e.g. a DHCP renewal) gives one onst
   const p = lan.device(2).platform;
   const drv: NetDriver = {
     up: (_n, _c, report) => { for (const [t, l] of [[5, 4], [6, 4], [10, 5], [20, 1], [30, 1], [40, 5], [50, 1]]) clock.timer(t, () => report(l)); return 0; },
-    down: () => {}, addr: () => null, open: () => 0, sender: () => () => 0, close: () => {},
+    down: () => {}, addr: () => null, open: () => 0, send: () => 0, close: () => {},
   };
   const rt = createRuntime(p, { fake: drv }, { ...MOCK_BOARD, niis: { eth0: 'fake' } });
   const states: number[] = [];

@@ -9,7 +9,7 @@
 // ({multicastGroup, multicastIp}), sets no TTL, and its rinfo cannot tell a group's datagram from
 // a unicast one on the same port; without the optional primitives join throws ERR_NOT_SUPPORTED.
 // BOARD CODE: Espruino-safe syntax only.
-import type { OnDatagram, Send } from '../contract';
+import type { OnDatagram } from '../contract';
 
 declare var E: any;
 declare function require(name: string): any;
@@ -17,7 +17,8 @@ declare function require(name: string): any;
 /** The endpoint half of a NetDriver, and its sockets by handle. */
 export interface Endpoints {
   open(nii: string, port: number, onmsg: OnDatagram): number;
-  sender(h: number): Send;
+  /** The contract's send. */
+  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   close(h: number): void;
   s: any[];
 }
@@ -66,18 +67,17 @@ export var createEndpoints = function (recvBufferSize: number, from?: (ip: strin
         return -1;
       }
     },
-    sender: function (h) {
-      return function (ip, port, d) {
-        // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
-        // byte per char of it), as a binary string of their bytes (E.toString gives undefined when
-        // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings)
-        d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
-        // dgram must never get undefined (it fails an assertion); a missing or closed socket throws
-        try {
-          if (typeof d == 'string') return socks[h].send(d, port, ip), 0;
-        } catch (e) { }
-        return -1;
-      };
+    // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
+    // byte per char of it), as a binary string of their bytes (E.toString gives undefined when
+    // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings). All in
+    // this one function: on the hot path a call costs as much as the conversion.
+    send: function (h, ip, port, d) {
+      d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
+      // dgram must never get undefined (it fails an assertion); a missing or closed socket throws
+      try {
+        if (typeof d == 'string') return socks[h].send(d, port, ip), 0;
+      } catch (e) { }
+      return -1;
     },
     close: function (h) {
       var s = socks[h];

@@ -23,8 +23,8 @@ export interface LinuxOptions { ip: string; _recvBufferSize: number }
 
 /** The Linux-port driver (eth0). */
 export function createLinuxDriver(o: LinuxOptions): NetDriver {
-  // the last sender address mapped and its mapping: a peer's address is parsed once, not per datagram
-  var fromKey: string, fromValue: string | null;
+  // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
+  var toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
   var from = function (ip: string) { return ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip); };
   var ep = createEndpoints(o._recvBufferSize, from), gen = 0, up = false;
   /** Per handle: its receive callback, the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
@@ -61,21 +61,18 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
       rx[h] = onmsg;
       return h;
     },
-    // dgram.ts's sender, with the address mapped (the last one given and its mapping kept: parsed
+    // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
     // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
-    // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: a
-    // call costs as much as the conversion.
-    sender: function (h) {
-      var k: string, a: string | null;
-      return function (ip, port, data) {
-        if (ip !== k) a = toLoopback(k = ip);
-        if (!a) return d._out(h, ip);
-        data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
-        try {
-          if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h]).send(data, port, a), 0;
-        } catch (e) { }
-        return -1;
-      };
+    // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
+    // board a call costs as much as the conversion.
+    send: function (h, ip, port, data) {
+      var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
+      if (!a) return d._out(h, ip);
+      data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
+      try {
+        if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h]).send(data, port, a), 0;
+      } catch (e) { }
+      return -1;
     },
     close: function (h) {
       ep.close(h);
@@ -84,7 +81,7 @@ export function createLinuxDriver(o: LinuxOptions): NetDriver {
     },
     /**
      * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
-     * 192.168.77.0/24 the hint. A method, so terser does not inline it into the sender, whose
+     * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
      * whole text a board lexes at every call.
      */
     _out: function (h, ip) {

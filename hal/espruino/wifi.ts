@@ -88,7 +88,7 @@ export function createWifiDriver(o: WifiOptions): NetDriver {
     },
     addr: function () { return link == L.CONNECTED ? ip : null; },
     open: ep.open,
-    sender: ep.sender,
+    send: ep.send,
     close: ep.close,
   };
 }

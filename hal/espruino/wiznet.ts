@@ -97,7 +97,7 @@ export function createWiznetDriver(o: WiznetOptions): NetDriver {
     // ip is set just before every report of 1, so a stale ip is never given out
     addr: function () { return link == L.CONNECTED ? ip : null; },
     open: ep.open,
-    sender: ep.sender,
+    send: ep.send,
     close: ep.close,
   };
 }

@@ -12,7 +12,7 @@
 // endpoints included (as IP_MULTICAST_LOOP does), but not the sending endpoint itself (as a
 // broadcast's sender does not hear it); toAddress = the group. An endpoint sends to a group only
 // once joined (the runtime checks that first).
-import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram, Send } from '../contract';
+import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
 import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
@@ -153,9 +153,6 @@ export class Lan {
 /** Link progress of one NII on a mock device. */
 interface LinkState { link: number; report: ((l: number) => void) | null; cfg: LinkConfig; ip: string; gen: number }
 
-/** The mock's driver: a NetDriver whose endpoints' send tests can also call by handle (what sender(h) calls). */
-export type MockDriver = NetDriver & { send(h: number, ...a: Parameters<Send>): number };
-
 /** A device on the simulated LAN: its driver, its platform (clock, console, storage). */
 export class MockDevice {
   readonly lan: Lan;
@@ -169,7 +166,7 @@ export class MockDevice {
   /** Clock skew added to the LAN clock: a test can step this device's clock back. */
   skew = 0;
   links: { [nii: string]: LinkState } = {};
-  readonly driver: MockDriver;
+  readonly driver: NetDriver;
   readonly platform: Platform;
   constructor(lan: Lan, ip: string, name: string, cable: boolean, radio: boolean) {
     this.lan = lan;
@@ -241,7 +238,7 @@ export class MockDevice {
     if (!l.cfg.staticconfig) this.step(nii, L.DHCP, 40);
     this.step(nii, L.CONNECTED, 60);
   }
-  private makeDriver(): MockDriver {
+  private makeDriver(): NetDriver {
     const eps: Endpoint[] = [];
     const lan = this.lan;
     return {
@@ -270,9 +267,6 @@ export class MockDevice {
         eps[h] = ep;
         lan.endpoints.push(ep);
         return h;
-      },
-      sender(h) {
-        return (ip, port, data) => this.send(h, ip, port, data);
       },
       send: (h, ip, port, data) => {
         const ep = eps[h];

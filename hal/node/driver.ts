@@ -21,7 +21,7 @@
 // kernel rejects, a socket error) arrive through onfault too.
 import dgram from 'node:dgram';
 import os from 'node:os';
-import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram, Send } from '../contract';
+import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
 import * as L from '../link';
 import { quad, broadcastOf, isGroup } from '../address';
 import { toLoopback, fromLoopback, isVirtualHost, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
@@ -70,8 +70,6 @@ export interface NodeDriverCounters {
 
 /** The node driver: a NetDriver plus shutdown (close everything), its counters and bound addresses. */
 export type NodeDriver = NetDriver & {
-  /** Endpoint `h`'s send (what sender(h) calls). */
-  send(h: number, ...a: Parameters<Send>): number;
   shutdown(): void;
   readonly counters: NodeDriverCounters;
   /** "address:port" of every socket of every open endpoint, in open order (unicast first). */
@@ -263,9 +261,6 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       if (h < 0) h = eps.length;
       eps[h] = ep;
       return h;
-    },
-    sender(h) {
-      return (ip, port, data) => this.send(h, ip, port, data);
     },
     send(h, to, port, data) {
       const ep = eps[h];

@@ -1,6 +1,6 @@
 // Devices on the simulated LAN (hal/mock, the virtual clock) running the runtime: a mock board,
 // one device booted, a LAN of N devices connected; and what a call throws.
-import { Lan, MockDevice, type LanOptions, type MockDriver } from '../../hal/mock/lan';
+import { Lan, MockDevice, type LanOptions } from '../../hal/mock/lan';
 import type { Interface, Nic, Nii } from '../../firmware/api';
 import { createRuntime, Runtime } from '../../firmware/runtime';
 import type { BoardSettings, NetDriver } from '../../hal/contract';
@@ -20,7 +20,7 @@ export interface BootOptions {
   cable?: boolean;
   radio?: boolean;
   /** Driver methods to replace (or a function of the device's own driver giving them). */
-  patch?: Partial<MockDriver> | ((driver: MockDriver) => Partial<MockDriver>);
+  patch?: Partial<NetDriver> | ((driver: NetDriver) => Partial<NetDriver>);
 }
 
 /** A device at subnet.host on `lan`, with the runtime built over its mock driver (patched by opts.patch). */
