@@ -161,9 +161,10 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     _counters = counters();
     _draining!: boolean;
     /**
-     * The last address and port a send went to (unset or 0: none; never equal to a string): a send to them again skips
-     * the checks. Set only while the socket is open, bound and its interface connected, and
-     * cleared when any of that changes (close, the interface's state, leave()).
+     * The last address and port that passed send()'s checks (unset or 0: none; 0 is never equal
+     * to a string): a send to them again skips the checks. Set only while the socket is open and
+     * its interface connected, and cleared when either changes (close, any state change of the
+     * interface) and by leave() of that group.
      */
     _good!: string | 0;
     _gp!: number;
