@@ -19,7 +19,11 @@ export var ok = function (v: any, max: number): number {
 };
 
 export class Blob {
-  /** Storage; capacity may exceed the length. */
+  /**
+   * The bytes, exactly _length of them: a view of its buffer, whose room past the view is the
+   * spare capacity a growing write uses (firmware/blob-more.ts put). Exact, so send() and
+   * tostring() hand it on as it is (no subarray, no typed array `length`, costly on Espruino).
+   */
   _bytes: Uint8Array;
   /** Length in bytes. */
   _length: number;
@@ -42,9 +46,9 @@ export class Blob {
     return text(this.bytes());
   }
 
-  /** The len() bytes, not copied: the storage itself when it is exactly that long (a received blob's is: no subarray). */
+  /** The len() bytes, not copied. */
   bytes(): Uint8Array {
-    return this._length < this._bytes.length ? this._bytes.subarray(0, this._length) : this._bytes;
+    return this._bytes;
   }
 }
 

@@ -15,20 +15,28 @@ var kind = function (t: any): number {
   return i;
 };
 
-/** Move b's first min(len, cap) bytes to new storage of `cap` bytes. */
-var realloc = function (b: Blob, cap: number) {
-  var d = new Uint8Array(cap);
-  d.set(b._bytes.subarray(0, Math.min(b._length, cap)));
+/** Move b's first min(len, n) bytes to new storage of `n` bytes (zeros after them): b is n long. */
+var realloc = function (b: Blob, n: number) {
+  var d = new Uint8Array(n);
+  d.set(b._bytes.subarray(0, Math.min(b._length, n)));
   b._bytes = d;
+  b._length = n;
 };
 
-/** Write `u` at b's pointer, growing it, and advance. */
+/**
+ * Write `u` at b's pointer and advance, growing b past its end: into its buffer's spare room (a
+ * longer view of it; that room is only ever written here, so it holds zeros), else into a new
+ * buffer of twice the room, or of the new length if more.
+ */
 var put = function (b: Blob, u: Uint8Array) {
-  var e = b._pos + u.length;
-  if (e > b._bytes.length) realloc(b, Math.max(e, b._bytes.length * 2));
-  b._bytes.set(u, b._pos);
+  var e = b._pos + u.length, d = b._bytes, room = d.buffer.byteLength - d.byteOffset;
+  if (e > b._length) {
+    if (e > room) realloc(b, Math.max(e, room * 2));
+    d = b._bytes = new Uint8Array(b._bytes.buffer, b._bytes.byteOffset, e);
+    b._length = e;
+  }
+  d.set(u, b._pos);
   b._pos = e;
-  if (e > b._length) b._length = e;
 };
 
 /** Up to `k` bytes from b's pointer (a view), advancing it. */
@@ -88,7 +96,6 @@ Object.assign(Blob.prototype, {
   },
   resize: function (this: Blob, n: number) {
     realloc(this, ok(n, 1 / 0));
-    this._length = n;
     if (this._pos > n) this._pos = n;
   },
   swap2: function (this: Blob) {

@@ -202,7 +202,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       // typeof first: Espruino's === and !== call an object's valueOf, so an object whose valueOf
       // gives the last good address or port would pass the comparisons
       if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || n > fastMax) d = t._slow(address, port, d);
-      else if (typeof d != 'string') d = d.bytes();
+      else if (typeof d != 'string') d = d._bytes;
       return typeof d == 'number' ? d : !bucket.take(p.now()) ? (count(t, totals, 'refused'), 4)
         : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, totals, 'failed'), 1)
           : (count(t, totals, 'sent'), countOversize(t, totals, d), 0);

@@ -194,6 +194,12 @@ data('a blob is sent exactly, whatever its pointer; zero-length blobs and string
   w.writestring('grown');
   assert.is(s.send(THERE, 2000, w), 0);
   assert.is(Buffer.from(lan.wire[3].data).toString(), 'grown', 'only len() bytes, not spare capacity');
+  w.writestring('!');
+  assert.is(s.send(THERE, 2000, w), 0);
+  assert.is(Buffer.from(lan.wire[4].data).toString(), 'grown!', 'grown again (storage doubled): still only len() bytes');
+  w.writestring('?');
+  assert.is(s.send(THERE, 2000, w), 0, 'the fast path (same address and port)');
+  assert.is(Buffer.from(lan.wire[5].data).toString(), 'grown!?', 'grown into the spare room: only len() bytes');
 });
 
 data('255.255.255.255 goes to the driver unchanged and reaches the other devices', () => {
