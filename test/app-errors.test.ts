@@ -7,22 +7,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventWaiter } from './support/conformance/fixtures';
 import { cli } from './support/cli';
 import { runSim } from '../host/sim';
+import { tempFolder } from './support/files';
 
 const root = new URL('..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'espimp-app-errors-'));
+const { dir, file } = tempFolder('app-errors');
 const w = eventWaiter(30_000);
 
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 const SYNTAX = file('syntax.js', 'var a = 1;\nif (a) {\n  a = {;\n}\n');
 

@@ -3,17 +3,16 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { rollup, type Plugin } from 'rollup';
 import { minify } from 'terser';
 import ts from 'typescript';
 import { checkSource } from '../host/check/index';
 import { TERSER } from '../build/config';
+import { tempFolder } from './support/files';
 
-const dir = mkdtempSync(join(tmpdir(), 'espimp-check-'));
-const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+const { dir, file } = tempFolder('check');
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/espimp.js', 'check', ...args], { encoding: 'utf8' });
 
 const cmd = suite('espimp check (command)');

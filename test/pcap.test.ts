@@ -9,25 +9,19 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSim } from '../host/sim';
 import { LiveCapture } from '../host/pcap';
 import type { WireRecord } from '../hal/mock/lan';
 import { eventWaiter } from './support/conformance/fixtures';
 import { node } from './support/cli';
+import { tempFolder } from './support/files';
 
 const root = new URL('..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'espimp-pcap-'));
+const { dir, file } = tempFolder('pcap');
 const w = eventWaiter(30_000);
 
-/** Write an app file into the temp folder; its path. */
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 /** One record as this file's reader finds it. */
 interface Rec { us: number; srcMac: string; dstMac: string; from: string; fromPort: number; to: string; toPort: number; data: Buffer; ttl: number }

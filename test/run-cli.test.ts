@@ -11,22 +11,17 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventWaiter } from './support/conformance/fixtures';
+import { tempFolder } from './support/files';
 
 const root = new URL('..', import.meta.url).pathname;
 const STAMP = /^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] /;
-const dir = mkdtempSync(join(tmpdir(), 'espimp-run-'));
+const { dir, file } = tempFolder('run');
 const w = eventWaiter(30_000);
 /** A module loaded into an espimp process that answers "alive" to any datagram, on a socket that does not hold the event loop. */
 const PROBE_PORT = 22145;
 const PROBE = 'data:text/javascript,' + encodeURIComponent('import dgram from "node:dgram"; const s = dgram.createSocket("udp4"); ' +
   `s.on("message", (m, r) => s.send("alive", r.port, r.address)); s.bind(${PROBE_PORT}, "127.77.0.45", () => s.unref());`);
 
-/** A file in this test's temp dir. */
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 /** The real CLI, `espimp run ...args`, with its output collected as it comes. */
 function espimp(...args: string[]) {

@@ -6,26 +6,20 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventWaiter } from './support/conformance/fixtures';
 import { cli } from './support/cli';
 import { colorWanted, preview, traceLine } from '../host/trace';
+import { tempFolder } from './support/files';
 
 // test/run.js sets NO_COLOR for every file: without it here, "no escape codes into a pipe" tests the terminal check itself
 delete process.env.NO_COLOR;
 const root = new URL('..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'espimp-trace-'));
+const { dir, file } = tempFolder('trace');
 const w = eventWaiter(30_000);
 /** A trace line: time, from -> to, length, preview, marks. */
 const LINE = /^(\S+)  (\S+) -> (\S+)  (\d+) B  (".*"|[0-9a-f ]+)(?:  (.*))?$/;
 
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 const format = suite('--trace: the line');
 

@@ -4,21 +4,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventWaiter } from './support/conformance/fixtures';
 import { dependencies } from '../host/watch';
+import { tempFolder } from './support/files';
 
 const root = new URL('..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'espimp-watch-'));
+const { dir, file } = tempFolder('watch');
 const w = eventWaiter(60_000);
 
-function file(name: string, text: string): string {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 test('the files watched: the app, the agent and what it imports by relative path, transitively', () => {
   const a = file('dep-agent.mjs', "import { x } from './dep-one.mjs';\nexport default function () {}\n");
