@@ -22,8 +22,7 @@
 // Writes bench/results/churn.json. test/churn.test.ts runs each with a few hundred cycles and
 // checks the same figures.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, type InterpreterKind, type Device } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
@@ -34,6 +33,7 @@ import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';
 import { Lan } from '../hal/mock/lan';
+import { writeResults } from './harness';
 
 export interface ChurnOptions {
   /** openudp / send / close cycles. */
@@ -366,10 +366,7 @@ async function main() {
       runs.push(r);
     }
   }
-  const out = values.out || fileURLToPath(new URL('results/churn.json', import.meta.url));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), node: process.version, runs }, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  writeResults(values.out, 'churn.json', { espruino: '2v29', runs });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

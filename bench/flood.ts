@@ -16,12 +16,11 @@
 // socket per idle-loop turn, and the runtime's drain (a Promise job) runs before the next turn:
 // the ring never fills, so what the app cannot take is dropped by the kernel, not the runtime.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, BIND_REPORTER, type InterpreterKind } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
 import { bundleOf, appFile, peer, freePort, kernelSockets } from '../test/support/espruino-device';
+import { writeResults } from './harness';
 
 export interface FloodOptions {
   /** Seconds of flood. */
@@ -209,10 +208,7 @@ async function main() {
     kind: (values.kind as InterpreterKind) ?? '2630', log: (l) => console.log(l),
   });
   console.log(floodReport(r).join('\n'));
-  const out = values.out || fileURLToPath(new URL('results/flood.json', import.meta.url));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), node: process.version, ...r }, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  writeResults(values.out, 'flood.json', { espruino: '2v29', ...r });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -2,6 +2,9 @@
 // returns the time it measured. The two sides alternate chunk by chunk (which goes first
 // alternates too), so a machine that slows down or speeds up mid-run weighs on both alike;
 // a round is `count` operations per side, and the ratio kept is the median of the rounds'.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One timed chunk: `ms` measured for the operations, `delivered` of them arrived. */
 export interface Chunk { ms: number; delivered: number }
@@ -83,4 +86,15 @@ export function payload(n: number): Uint8Array {
   const u = new Uint8Array(n);
   for (let i = 0; i < n; i++) u[i] = i & 255;
   return u;
+}
+
+/**
+ * Write `body` as JSON, stamped with when it was measured and Node's version, to `out` when given,
+ * else to bench/results/`name`; say where.
+ */
+export function writeResults(out: string | undefined, name: string, body: object) {
+  const file = out || fileURLToPath(new URL(`results/${name}`, import.meta.url));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ measured: new Date().toISOString(), node: process.version, ...body }, null, 2) + '\n');
+  console.log(`wrote ${file}`);
 }

@@ -28,12 +28,11 @@
 // Writes bench/results/linkfaults.json. test/link-faults.test.ts runs a few cycles of each
 // fault on every board.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, BIND_REPORTER, type InterpreterKind, type Device } from '../host/espruino/interpreter';
 import { standinsFor, netFile } from '../host/espruino/standins/index';
 import { bundleOf, appFile, peer, freePort } from '../test/support/espruino-device';
+import { writeResults } from './harness';
 
 /** The boards, their NII and the faults that take turns on them. */
 export const LINK_BOARDS: { [board: string]: { nii: string; faults: string[] } } = {
@@ -251,10 +250,7 @@ async function main() {
     console.log(linkFaultReport(r).join('\n'));
     runs.push(r);
   }
-  const out = values.out || fileURLToPath(new URL('results/linkfaults.json', import.meta.url));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), node: process.version, runs }, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  writeResults(values.out, 'linkfaults.json', { espruino: '2v29', runs });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -4,12 +4,11 @@
 // bench/results/memory.json and prints a table (the one in README.md).
 //   node --import tsx bench/memory.ts [--boards a,b] [--out FILE]
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../host/bundle';
 import { listBoards, loadBoard } from '../build/boards';
 import { measureBundle, rawEcho, type MemoryFigure } from '../host/espruino/memory';
+import { writeResults } from './harness';
 
 export interface BoardMemory {
   board: string;
@@ -61,11 +60,8 @@ async function main() {
   const boards = values.boards ? values.boards.split(',') : listBoards();
   const rows: BoardMemory[] = [];
   for (const board of boards) rows.push(await boardMemory(board));
-  const out = values.out || fileURLToPath(new URL('results/memory.json', import.meta.url));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), rows }, null, 2) + '\n');
-  console.log(memoryTable(rows));
-  console.log(`\nwrote ${out}`);
+  console.log(memoryTable(rows) + '\n');
+  writeResults(values.out, 'memory.json', { espruino: '2v29', rows });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

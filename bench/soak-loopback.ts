@@ -16,9 +16,9 @@
 // Writes bench/results/soak-loopback.json. Not in npm test (minutes of wall-clock time); the
 // simulated-LAN soak is test/soak.test.ts.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevice, espruinoDir, type InterpreterKind } from '../host/espruino/interpreter';
 import { standinsFor } from '../host/espruino/standins/index';
@@ -28,6 +28,7 @@ import { createHostPlatform } from '../hal/node/platform';
 import { HOST_BOARD } from '../hal/node/board';
 import { createRuntime } from '../firmware/runtime';
 import { appSource, guarded, startApp } from '../host/app';
+import { writeResults } from './harness';
 
 const HUB_HOST = 221, NODE_HOSTS = [222, 223, 224], PORT = 25905;
 
@@ -88,10 +89,7 @@ async function main() {
       faults: [...hub.faults], ms: Date.now() - t0,
     };
     console.log(JSON.stringify(r, null, 2));
-    const out = values.out || fileURLToPath(new URL('results/soak-loopback.json', import.meta.url));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ espruino: '2v29', measured: new Date().toISOString(), node: process.version, ...r }, null, 2) + '\n');
-    console.log(`wrote ${out}`);
+    writeResults(values.out, 'soak-loopback.json', { espruino: '2v29', ...r });
   } finally {
     await hub.kill();
     for (const n of nodes) n.driver.shutdown();

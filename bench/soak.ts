@@ -20,8 +20,6 @@
 //
 // Writes bench/results/soak.json; test/soak.test.ts runs two days and checks the same.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -34,6 +32,7 @@ import { appSource, guarded, startApp } from '../host/app';
 import { bootNet, BOOT_LIMIT_MS } from '../host/boot';
 import { SIM_BOARD } from '../host/sim';
 import type { Counters } from '../firmware/counters';
+import { writeResults } from './harness';
 
 export interface SoakOptions { days: number; loss?: number; seed?: number; log?: (line: string) => void }
 
@@ -170,10 +169,7 @@ async function main() {
   const { values } = parseArgs({ options: { days: { type: 'string' }, loss: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } } });
   const r = runSoak({ days: Number(values.days ?? 30), loss: values.loss ? Number(values.loss) : undefined, seed: values.seed ? Number(values.seed) : undefined, log: (l) => console.log(l) });
   console.log(soakReport(r).join('\n'));
-  const out = values.out || fileURLToPath(new URL('results/soak.json', import.meta.url));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ measured: new Date().toISOString(), node: process.version, ...r }, null, 2) + '\n');
-  console.log(`wrote ${out}`);
+  writeResults(values.out, 'soak.json', r);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
