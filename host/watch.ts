@@ -82,6 +82,39 @@ export function watchFiles(files: string[], onchange: (file: string) => void): (
 }
 
 /**
+ * Watch `roots` and what they import until SIGINT or SIGTERM. After each change the watch is armed
+ * again (so a file newly imported counts) and onChange(file) is called; on the signal the watch
+ * ends, onStop(end) is called, and the promise settles once it calls end().
+ */
+export function watchUntilStopped(roots: string[], onChange: (file: string) => void, onStop: (end: () => void) => void): Promise<void> {
+  return new Promise((done) => {
+    let unwatch = () => {}, stopping = false;
+    const arm = () => {
+      unwatch();
+      unwatch = watchFiles(dependencies(roots), (file) => {
+        arm();
+        onChange(file);
+      });
+    };
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      unwatch();
+      // the signals stay handled (a second Ctrl-C ignored) until onStop is done
+      onStop(() => {
+        for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
+        done();
+      });
+    };
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
+    arm();
+  });
+}
+
+/** The watch's line on stderr. */
+export const say = (line: string) => process.stderr.write(`watch: ${line}\n`);
+
+/**
  * `espimp run --watch`: run `espimp <args>` (the same command without --watch) as a child, and
  * on a change to `roots` or what they import, stop it (SIGTERM: sockets closed) and start it
  * again; a child that ended (an error, --duration) is started again at the next change.
@@ -89,40 +122,24 @@ export function watchFiles(files: string[], onchange: (file: string) => void): (
  * child has an IPC channel to this process only to notice when it is gone (killed): it stops then.
  */
 export function restartOnChange(roots: string[], args: string[]): Promise<void> {
-  return new Promise((done) => {
-    let child: ChildProcess | null = null, stopping = false, pending = false, unwatch = () => {};
-    const say = (line: string) => process.stderr.write(`watch: ${line}\n`);
-    const arm = () => {
-      unwatch();
-      const files = dependencies(roots);
-      unwatch = watchFiles(files, (file) => {
-        say(`${file} changed: restarting`);
-        arm();
-        if (child) { pending = true; child.kill('SIGTERM'); } else start();
-      });
-    };
-    const start = () => {
-      const c = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
-      child = c;
-      c.on('exit', (code, signal) => {
-        child = null;
-        if (stopping) return finish();
-        if (pending) { pending = false; return start(); }
-        say(`ended (${signal || `exit ${code}`}); waiting for a change to ${roots.join(', ')}`);
-      });
-    };
-    const finish = () => {
-      unwatch();
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
-      done();
-    };
-    const onSignal = () => {
-      if (stopping) return;
-      stopping = true;
-      if (child) child.kill('SIGTERM'); else finish();
-    };
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
-    arm();
-    start();
+  let child: ChildProcess | null = null, stopping: (() => void) | null = null, pending = false;
+  const start = () => {
+    const c = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    child = c;
+    c.on('exit', (code, signal) => {
+      child = null;
+      if (stopping) return stopping();
+      if (pending) { pending = false; return start(); }
+      say(`ended (${signal || `exit ${code}`}); waiting for a change to ${roots.join(', ')}`);
+    });
+  };
+  const watching = watchUntilStopped(roots, (file) => {
+    say(`${file} changed: restarting`);
+    if (child) { pending = true; child.kill('SIGTERM'); } else start();
+  }, (end) => {
+    stopping = end;
+    if (child) child.kill('SIGTERM'); else end();
   });
+  start();
+  return watching;
 }

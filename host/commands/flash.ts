@@ -49,40 +49,29 @@ export function register(program: Command) {
  * build or upload is one line and waits for the next change. Ends on SIGINT/SIGTERM.
  */
 async function uploadOnChange(app: string, opts: any) {
-  const { dependencies, watchFiles } = await import('../watch');
-  const say = (line: string) => process.stderr.write(`watch: ${line}\n`);
-  await new Promise<void>((done) => {
-    let busy = false, again = false, ended = false, unwatch = () => {};
-    const once = async () => {
-      busy = true;
-      try {
-        await flashApp(app, opts);
-      } catch (e: any) {
-        process.stderr.write(`espimp: ${String(e && e.message || e).split('\n')[0]}\n`);
-      }
-      busy = false;
-      if (ended) return;
-      if (again) { again = false; return void once(); }
-      say(`waiting for a change to ${app}`);
-    };
-    const arm = () => {
-      unwatch();
-      unwatch = watchFiles(dependencies([app]), (file) => {
-        say(`${file} changed: uploading again`);
-        arm();
-        if (busy) again = true; else void once();
-      });
-    };
-    const onSignal = () => {
-      ended = true;
-      unwatch();
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onSignal);
-      done();
-    };
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
-    arm();
-    void once();
+  const { watchUntilStopped, say } = await import('../watch');
+  let busy = false, again = false, ended = false;
+  const once = async () => {
+    busy = true;
+    try {
+      await flashApp(app, opts);
+    } catch (e: any) {
+      process.stderr.write(`espimp: ${String(e && e.message || e).split('\n')[0]}\n`);
+    }
+    busy = false;
+    if (ended) return;
+    if (again) { again = false; return void once(); }
+    say(`waiting for a change to ${app}`);
+  };
+  const watching = watchUntilStopped([app], (file) => {
+    say(`${file} changed: uploading again`);
+    if (busy) again = true; else void once();
+  }, (end) => {
+    ended = true;
+    end();
   });
+  void once();
+  await watching;
 }
 
 /** Build `app` and upload it as the options say (one `espimp flash`). */
