@@ -14,6 +14,14 @@ var logText = function (m: any): string {
   return m instanceof Blob ? m.tostring() : typeof m == 'object' && m ? JSON.stringify(m) : '' + m;
 };
 
+/**
+ * The global `blob(n)`: a declaration, not an arrow, so `new blob(n)` works as well as
+ * `blob(n)`. At the top of the module: it keeps no state, and on Espruino a function made
+ * inside another costs 3 more blocks.
+ */
+function blob(size?: number) { return new Blob(size); }
+blob.prototype = Blob.prototype;
+
 /** The runtime's agent: the app's `agent`, with the line writer the host replaces (`tx`) and the receive entry (`rx`). */
 export type RuntimeAgent = ReturnType<typeof createAgent>;
 
@@ -35,9 +43,6 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     error: function (m: any) { p.write('ERROR: ' + logText(m)); return 0; },
   };
   var agent = createAgent(p);
-  // a declaration, not an arrow: `new blob(n)` works as well as `blob(n)`
-  function blob(size?: number) { return new Blob(size); }
-  blob.prototype = Blob.prototype;
   return Object.assign({
     imp: impTimers(p, { net: createNet(p, drivers, board, server.error) }),
     server: server,

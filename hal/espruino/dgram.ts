@@ -9,6 +9,10 @@
 // ({multicastGroup, multicastIp}), sets no TTL, and its rinfo cannot tell a group's datagram from
 // a unicast one on the same port; without the optional primitives join throws ERR_NOT_SUPPORTED.
 // BOARD CODE: Espruino-safe syntax only.
+// One board has one table of sockets, so it and these functions sit at the top of the module: on
+// Espruino a function defined inside another costs 3 more blocks for as long as it lives, and
+// each socket shares one 'message' handler (the socket carries its port and callback).
+// BOARD CODE: Espruino-safe syntax only.
 import type { OnDatagram } from '../contract';
 
 declare var E: any;
@@ -20,70 +24,79 @@ export interface Endpoints {
   /** The contract's send. */
   send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   close(h: number): void;
-  s: any[];
 }
 
-/**
- * A new socket, not bound, created with recvBufferSize `recvBufferSize`, delivering to `onmsg`; `from(ip)`
- * gives the sender address the app sees, or null to drop the datagram (default: ip as it is).
- */
-export var makeSocket = function (recvBufferSize: number, onmsg: OnDatagram, from?: (ip: string) => string | null) {
+/** Sockets by handle (null: free). */
+/** Every socket's recvBufferSize; the sender address the app sees for ip, or null to drop the datagram (absent: ip as it is). */
+export var socks: any[] = [];
+var recvBufferSize = 528, from: ((ip: string) => string | null) | undefined;
+
+/** Every socket's 'message' handler (`this`: the socket, whose _onmsg is the driver's callback). */
+var message = function (this: any, msg: string, info: any) {
+  var a = from ? from(info.address) : info.address;
+  if (a) this._onmsg(msg, a, info.port, null);
+};
+
+/** A new socket, not bound, delivering to `onmsg`. */
+export var makeSocket = function (onmsg: OnDatagram) {
   var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: recvBufferSize });
-  s.on('message', function (msg: string, info: any) {
-    var a = from ? from(info.address) : info.address;
-    if (a) onmsg(msg, a, info.port, null);
-  });
+  s._onmsg = onmsg;
+  s.on('message', message);
   return s;
 };
 
-/** Endpoints whose sockets are made by makeSocket(recvBufferSize, …, from). */
-export var createEndpoints = function (recvBufferSize: number, from?: (ip: string) => string | null): Endpoints {
-  /** Per handle: its socket, and [port, onmsg] to bind it again. */
-  var socks: any[] = [], binds: any[] = [];
-  /** A new socket for handle h, bound (throws when the port cannot be had). */
-  var bind = function (h: number) {
-    var s = makeSocket(recvBufferSize, binds[h][1], from);
-    s.bind(binds[h][0]);
-    s.on('close', reopen);
-    return socks[h] = s;
-  };
-  // Espruino's Linux port (and ESP32's) can read an empty datagram as "connection closed" and
-  // close the socket (emitting 'close', twice): a socket still in the table was not closed here,
-  // so its handle is bound again on its port. One handler for every socket (`this` is the socket).
-  var reopen = function (this: any) {
-    var h = socks.indexOf(this);
-    if (h >= 0) try { bind(h); } catch (e) { socks[h] = null; }
-  };
-  return {
-    s: socks,
-    open: function (nii, port, onmsg) {
-      var h = socks.indexOf(null);
-      if (h < 0) h = socks.length;
-      binds[h] = [port, onmsg];
-      try {
-        bind(h);
-        return h;
-      } catch (e) {
-        return -1;
-      }
-    },
-    // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
-    // byte per char of it), as a binary string of their bytes (E.toString gives undefined when
-    // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings). All in
-    // this one function: on the hot path a call costs as much as the conversion.
-    send: function (h, ip, port, d) {
-      d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
-      // dgram must never get undefined (it fails an assertion); a missing or closed socket throws
-      try {
-        if (typeof d == 'string') return socks[h].send(d, port, ip), 0;
-      } catch (e) { }
+/** A new socket for handle h on `port`, bound (throws when the port cannot be had). */
+var bind = function (h: number, port: number, onmsg: OnDatagram) {
+  var s = makeSocket(onmsg);
+  s._port = port;
+  s.bind(port);
+  s.on('close', reopen);
+  return socks[h] = s;
+};
+
+// Espruino's Linux port (and ESP32's) can read an empty datagram as "connection closed" and
+// close the socket (emitting 'close', twice): a socket still in the table was not closed here,
+// so its handle is bound again on its port. One handler for every socket (`this` is the socket).
+var reopen = function (this: any) {
+  var h = socks.indexOf(this);
+  if (h >= 0) try { bind(h, this._port, this._onmsg); } catch (e) { socks[h] = null; }
+};
+
+/** The board's endpoints (createEndpoints sets how their sockets are made). */
+export var endpoints: Endpoints = {
+  open: function (nii, port, onmsg) {
+    var h = socks.indexOf(null);
+    if (h < 0) h = socks.length;
+    try {
+      bind(h, port, onmsg);
+      return h;
+    } catch (e) {
       return -1;
-    },
-    close: function (h) {
-      var s = socks[h];
-      // nothing of a closed socket is kept (its onmsg holds the runtime's socket)
-      socks[h] = binds[h] = null;
-      if (s) setTimeout(function () { s.close(); }, 0);
-    },
-  };
+    }
+  },
+  // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
+  // byte per char of it), as a binary string of their bytes (E.toString gives undefined when
+  // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings). All in
+  // this one function: on the hot path a call costs as much as the conversion.
+  send: function (h, ip, port, d) {
+    d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
+    // dgram must never get undefined (it fails an assertion); a missing or closed socket throws
+    try {
+      if (typeof d == 'string') return socks[h].send(d, port, ip), 0;
+    } catch (e) { }
+    return -1;
+  },
+  close: function (h) {
+    var s = socks[h];
+    // nothing of a closed socket is kept (its callback holds the runtime's socket)
+    socks[h] = null;
+    if (s) setTimeout(function () { s.close(); }, 0);
+  },
+};
+
+/** The board's endpoints: sockets made with recvBufferSize `size`, senders seen as `map(ip)` (default: as they are). */
+export var createEndpoints = function (size: number, map?: (ip: string) => string | null): Endpoints {
+  recvBufferSize = size;
+  from = map;
+  return endpoints;
 };

@@ -12,7 +12,7 @@
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, Link, OnDatagram } from '../contract';
-import { createEndpoints, makeSocket } from './dgram';
+import { createEndpoints, endpoints, makeSocket, socks } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
 
@@ -21,76 +21,82 @@ declare var E: any;
 /** Driver options: the device's virtual address (192.168.77.N) and _recvBufferSize (`_`: mangled to one letter by the build). */
 export interface LinuxOptions { ip: string; _recvBufferSize: number }
 
-/** The Linux-port driver (eth0). */
-export function createLinuxDriver(o: LinuxOptions): NetDriver {
-  // each way, the last address mapped and its mapping: a peer's address is parsed once, not per datagram
-  var toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
-  var from = function (ip: string) { return ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip); };
-  var ep = createEndpoints(o._recvBufferSize, from), gen = 0, up = false;
-  /** Per handle: its receive callback, the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
-  var rx: OnDatagram[] = [], broadcasters: any[] = [], told: any[] = [];
-  var bs = function (h: number) {
-    var s = broadcasters[h];
-    if (!s) {
-      s = broadcasters[h] = makeSocket(o._recvBufferSize, rx[h], from);
-      // closed by an empty datagram (dgram.ts): made again at the next broadcast
-      s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
+// One Linux-port driver per interpreter, so its state and functions sit at the top of the
+// module: on Espruino a function defined inside another costs 3 more blocks for as long as it lives.
+/** The options; each way, the last address mapped and its mapping (a peer's address is parsed once, not per datagram). */
+var o: LinuxOptions, gen = 0, up = false, toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
+/** Per handle: its receive callback, the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
+var rx: OnDatagram[] = [], broadcasters: any[] = [], told: any[] = [];
+
+var from = (ip: string) => ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip);
+
+/** The unbound socket of handle h that its broadcasts leave from (made at its first broadcast). */
+var broadcaster = (h: number) => {
+  var s = broadcasters[h];
+  if (!s) {
+    s = broadcasters[h] = makeSocket(rx[h]);
+    // closed by an empty datagram (dgram.ts): made again at the next broadcast
+    s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
+  }
+  return s;
+};
+
+var driver: NetDriver & { _out(h: number, ip: string): number } = {
+  up: (nii, cfg, report) => {
+    var g = ++gen;
+    setTimeout(function () {
+      if (g != gen) return;
+      up = true;
+      report(L.LINK_UP);
+      report(L.CONNECTED);
+    }, 0);
+    return 0;
+  },
+  down: () => {
+    gen++;
+    up = false;
+  },
+  addr: () => up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null,
+  open: (nii, port, onmsg) => {
+    var h = endpoints.open(nii, port, onmsg);
+    rx[h] = onmsg;
+    return h;
+  },
+  // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
+  // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
+  // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
+  // board a call costs as much as the conversion.
+  send: (h, ip, port, data) => {
+    var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
+    if (!a) return driver._out(h, ip);
+    data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
+    try {
+      if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? broadcaster(h) : socks[h]).send(data, port, a), 0;
+    } catch (e) { }
+    return -1;
+  },
+  close: (h) => {
+    endpoints.close(h);
+    if (broadcasters[h]) broadcasters[h].close();
+    broadcasters[h] = told[h] = null;
+  },
+  /**
+   * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
+   * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
+   * whole text a board lexes at every call.
+   */
+  _out: (h, ip) => {
+    if (!told[h] && ip.indexOf(VIRTUAL_LAN + '.')) {
+      told[h] = 1;
+      console.log('ERROR: ' + outside(ip, VIRTUAL_LAN));
     }
-    return s;
-  };
-  var d: NetDriver & { _out(h: number, ip: string): number } = {
-    up: function (nii, cfg, report: (l: Link) => void) {
-      var g = ++gen;
-      setTimeout(function () {
-        if (g != gen) return;
-        up = true;
-        report(L.LINK_UP);
-        report(L.CONNECTED);
-      }, 0);
-      return 0;
-    },
-    down: function () {
-      gen++;
-      up = false;
-    },
-    addr: function () {
-      return up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null;
-    },
-    open: function (nii, port, onmsg) {
-      var h = ep.open(nii, port, onmsg);
-      rx[h] = onmsg;
-      return h;
-    },
-    // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
-    // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
-    // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
-    // board a call costs as much as the conversion.
-    send: function (h, ip, port, data) {
-      var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
-      if (!a) return d._out(h, ip);
-      data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
-      try {
-        if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? bs(h) : ep.s[h]).send(data, port, a), 0;
-      } catch (e) { }
-      return -1;
-    },
-    close: function (h) {
-      ep.close(h);
-      if (broadcasters[h]) broadcasters[h].close();
-      broadcasters[h] = told[h] = null;
-    },
-    /**
-     * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
-     * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
-     * whole text a board lexes at every call.
-     */
-    _out: function (h, ip) {
-      if (!told[h] && ip.indexOf(VIRTUAL_LAN + '.')) {
-        told[h] = 1;
-        console.log('ERROR: ' + outside(ip, VIRTUAL_LAN));
-      }
-      return -1;
-    },
-  };
-  return d;
+    return -1;
+  },
+};
+
+/** The Linux-port driver (eth0). */
+export function createLinuxDriver(options: LinuxOptions): NetDriver {
+  o = options;
+  createEndpoints(o._recvBufferSize, from);
+  return driver;
 }

@@ -14,7 +14,7 @@
 // and 1 again while the interface is up. `to` is always null (dgram.ts).
 // BOARD CODE: Espruino-safe syntax only.
 import type { NetDriver, IpInfo, LinkConfig, Link } from '../contract';
-import { createEndpoints } from './dgram';
+import { createEndpoints, endpoints } from './dgram';
 import * as L from '../link';
 
 declare function require(name: string): any;
@@ -25,70 +25,93 @@ declare function require(name: string): any;
  */
 export interface WifiOptions { _recvBufferSize: number; _statics: boolean }
 
+// One Wi-Fi module per board, so its state and functions sit at the top of the module: on
+// Espruino a function defined inside another costs 3 more blocks for as long as it lives.
+/** The Wifi module; after down() link is IDLE, so neither event handler reports, and addr() gives null. */
+var W: any, report: (l: Link) => void, link = L.IDLE, gen = 0, ip: IpInfo;
+
+var setLink = (l: Link) => {
+  link = l;
+  report(l);
+};
+
+/** Ask for the address until the stack has one (try n, up to 20, 0.5 s apart), then report connected. */
+var address = (g: number, n?: number) => {
+  W.getIP(function (a: any, b: any) {
+    var i = b || a;
+    if (g != gen) return;
+    if (i && i.ip && i.ip != '0.0.0.0') {
+      ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
+      return setLink(L.CONNECTED);
+    }
+    if (n! > 20) return setLink(L.UNHAPPY);
+    setTimeout(function () { if (g == gen) address(g, (n! | 0) + 1); }, 500);
+  });
+};
+
+/**
+ * Set static address `s`, then ask for it as after DHCP. Made by createWifiDriver only when a
+ * staticconfig can come (options._statics), so the build leaves it out of other bundles.
+ */
+var staticIP: ((g: number, s: NonNullable<LinkConfig['staticconfig']>) => void) | undefined;
+
+/** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
+var join = (g: number, cfg: LinkConfig) => {
+  var c = cfg.wificonfig!, s = staticIP && cfg.staticconfig;
+  setLink(L.JOINING);
+  W.connect(c.ssid, { password: c.key }, function (err: any) {
+    if (g != gen) return;
+    if (err) return setLink(L.UNHAPPY);
+    if (!s) {
+      setLink(L.DHCP);
+      return address(g);
+    }
+    staticIP!(g, s);
+  });
+};
+
+/** A loss (or a failed join). */
+var disconnected = () => {
+  if (link == L.CONNECTED || link == L.JOINING) setLink(link == L.CONNECTED ? L.STOPPED : L.UNHAPPY);
+};
+
+/** The stack's own rejoin. */
+var connected = () => {
+  if (link != L.STOPPED && link != L.UNHAPPY) return;
+  setLink(L.DHCP);
+  address(gen);
+};
+
+var driver: NetDriver = {
+  up: (nii, cfg, r) => {
+    var g = ++gen;
+    report = r;
+    setTimeout(function () { if (g == gen) join(g, cfg); }, 0);
+    return 0;
+  },
+  down: () => {
+    gen++;
+    link = L.IDLE;
+    W.disconnect();
+  },
+  addr: () => link == L.CONNECTED ? ip : null,
+  open: endpoints.open,
+  send: endpoints.send,
+  close: endpoints.close,
+};
+
 /** The Wi-Fi driver (one NII, wl0). */
 export function createWifiDriver(o: WifiOptions): NetDriver {
-  var W = require('Wifi'), ep = createEndpoints(o._recvBufferSize);
-  // after down() link is IDLE, so neither event handler reports, and addr() gives null
-  var report: (l: Link) => void, link = L.IDLE, gen = 0, ip: IpInfo;
-  var setLink = function (l: Link) {
-    link = l;
-    report(l);
-  };
-  /** Ask for the address until the stack has one (try n, up to 20, 0.5 s apart), then report connected. */
-  var address = function (g: number, n?: number) {
-    W.getIP(function (a: any, b: any) {
-      var i = b || a;
-      if (g != gen) return;
-      if (i && i.ip && i.ip != '0.0.0.0') {
-        ip = { address: i.ip, netmask: i.netmask, gateway: i.gw };
-        return setLink(L.CONNECTED);
-      }
-      if (n! > 20) return setLink(L.UNHAPPY);
-      setTimeout(function () { if (g == gen) address(g, (n! | 0) + 1); }, 500);
+  createEndpoints(o._recvBufferSize);
+  W = require('Wifi');
+  if (o._statics) staticIP = function (g, s) {
+    if (!W.setIP) return setLink(L.UNHAPPY);
+    W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
+      // an error, or ESP8266's {success: false}; ESP8266 reports success as {success: true}
+      if (g == gen) e && !e.success ? setLink(L.UNHAPPY) : address(g);
     });
   };
-  /** Join (the runtime only brings wl0 up with an ssid), then the static address or DHCP. */
-  var join = function (g: number, cfg: LinkConfig) {
-    var c = cfg.wificonfig!, s = o._statics && cfg.staticconfig;
-    setLink(L.JOINING);
-    W.connect(c.ssid, { password: c.key }, function (err: any) {
-      if (g != gen) return;
-      if (err) return setLink(L.UNHAPPY);
-      if (!s) {
-        setLink(L.DHCP);
-        return address(g);
-      }
-      if (!W.setIP) return setLink(L.UNHAPPY);
-      W.setIP({ ip: s.ip, gw: s.gateway, netmask: s.netmask }, function (e: any) {
-        // an error, or ESP8266's {success: false}; ESP8266 reports success as {success: true}
-        if (g == gen) e && !e.success ? setLink(L.UNHAPPY) : address(g);
-      });
-    });
-  };
-  // a loss (or a failed join), then the stack's own rejoin
-  W.on('disconnected', function () {
-    if (link == L.CONNECTED || link == L.JOINING) setLink(link == L.CONNECTED ? L.STOPPED : L.UNHAPPY);
-  });
-  W.on('connected', function () {
-    if (link != L.STOPPED && link != L.UNHAPPY) return;
-    setLink(L.DHCP);
-    address(gen);
-  });
-  return {
-    up: function (nii, cfg, r) {
-      var g = ++gen;
-      report = r;
-      setTimeout(function () { if (g == gen) join(g, cfg); }, 0);
-      return 0;
-    },
-    down: function () {
-      gen++;
-      link = L.IDLE;
-      W.disconnect();
-    },
-    addr: function () { return link == L.CONNECTED ? ip : null; },
-    open: ep.open,
-    send: ep.send,
-    close: ep.close,
-  };
+  W.on('disconnected', disconnected);
+  W.on('connected', connected);
+  return driver;
 }
