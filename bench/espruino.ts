@@ -38,11 +38,11 @@ export interface EspruinoRow {
 }
 export interface EspruinoResult { node: string; rounds: number; echoes: number; rows: EspruinoRow[] }
 
-/** A boot script: BIND_REPORTER, and every 'message' listener stamps global.T0 = getTime() on entry. */
+/** A boot script: BIND_REPORTER, and every 'message' listener stamps global.T0 = getTime() on entry (and is called with the socket as `this`, as dgram calls it: hal/espruino/dgram.ts shares one listener). */
 const STAMP = 'global.realDgram=require("dgram");Modules.addCached("dgram",' + JSON.stringify(
   'exports.createSocket=function(o,c){var s=realDgram.createSocket(o,c),b=s.bind,on=s.on;'
   + 's.bind=function(p,f){return b.call(s,p,function(x){report({t:"bound",port:p});if(f)f(x);});};'
-  + 's.on=function(e,h){return on.call(s,e,e=="message"?function(m,i){global.T0=getTime();h(m,i);}:h);};return s;};') + ');';
+  + 's.on=function(e,h){return on.call(s,e,e=="message"?function(m,i){global.T0=getTime();h.call(this,m,i);}:h);};return s;};') + ');';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 

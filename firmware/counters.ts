@@ -13,10 +13,13 @@ export function counters(): Counters {
   return { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 };
 }
 
-/** Count one event `key` in the counters `_counters` of socket `s` and in the device-wide `totals`. */
-export function count(s: { _counters: Counters }, totals: Counters, key: string) {
+/** A socket as the counters see it: its own counters and its device's (firmware/net.ts). */
+type Counted = { _counters: Counters; _dev: { _totals: Counters } };
+
+/** Count one event `key` of socket `s`: in its counters and in its device's. */
+export function count(s: Counted, key: string) {
   (s._counters as any)[key]++;
-  (totals as any)[key]++;
+  (s._dev._totals as any)[key]++;
 }
 
 /**
@@ -24,6 +27,6 @@ export function count(s: { _counters: Counters }, totals: Counters, key: string)
  * over the 1460-byte MTU: a string of up to 486 chars has at most 1458 UTF-8 bytes, so only a
  * longer one is encoded to be measured.
  */
-export function countOversize(s: { _counters: Counters }, totals: Counters, d: Uint8Array | string) {
-  if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, totals, 'oversize');
+export function countOversize(s: Counted, d: Uint8Array | string) {
+  if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, 'oversize');
 }
