@@ -56,12 +56,12 @@ export function entrySource(b: Board, o: EntryOptions): string {
     ...names.map((n) => imp(DRIVERS[n].file, DRIVERS[n].factory)),
     ...(o.stats ? [imp('firmware/reporter.ts', 'createReporter')] : []),
     ...(o.boot || o.stats ? [`var p = ${platform};`] : []),
-    `var r = createRuntime(${o.boot || o.stats ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)});`,
+    // every runtime key becomes a global (Espruino's `global` object); the runtime object itself
+    // is not kept in a variable, which would hold it (and its keys) for as long as the bundle runs
+    `Object.assign(global, createRuntime(${o.boot || o.stats ? 'p' : platform}, {${names.map((n) => `${n}: ${DRIVERS[n].factory}(${DRIVERS[n].options(b, o)})`).join(', ')}}, ${JSON.stringify(settings)}));`,
     // boot like an imp before the app runs (its statements are handed to imp._boot)
-    ...(o.boot ? ['r.imp._boot = bootThen(r.imp.net, p);'] : []),
-    // every runtime key becomes a global (Espruino's `global` object)
-    'Object.assign(global, r);',
-    ...(o.stats ? ['global.espimpstats = createReporter(r.imp.net, p);'] : []),
+    ...(o.boot ? ['imp._boot = bootThen(imp.net, p);'] : []),
+    ...(o.stats ? ['global.espimpstats = createReporter(imp.net, p);'] : []),
     '',
   ].join('\n');
 }

@@ -66,7 +66,8 @@ export const FEATURES: Feature[] = [
   { name: 'live view', calledFor: [STATS_OPTION], reach: 'build', members: ['_live'] },
   {
     name: 'constants', calledFor: [...Object.keys(STATES), ...Object.keys(SEND_ERRORS)], module: 'firmware/constants.ts',
-    generate: (called) => `export var STATES = ${pick(STATES, called)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS, called)};\n`,
+    generate: (called) => `export var STATES = ${pick(STATES, called)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS, called)};\n`
+      + `export var withStates = (o) => Object.assign(o, ${pick(STATES, called)});\nexport var withSendErrors = (o) => Object.assign(o, ${pick(SEND_ERRORS, called)});\n`,
   },
   {
     name: 'NIIs', calledFor: Object.keys(TYPES).map(niiName), reach: 'build', module: 'firmware/niis.ts',

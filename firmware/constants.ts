@@ -18,5 +18,13 @@ export var STATES = run(run(run(run({}, '', 'UNKNOWN STARTING CONNECTED', -1),
 /** udpsocket.send's return codes beyond 0, as impOS globals. */
 export var SEND_ERRORS = run({}, 'SEND_ERROR_', 'NOT_CONNECTED TIMEOUT DISCONNECTED WOULDBLOCK', 1) as unknown as SendErrors & { [name: string]: number };
 
+/**
+ * `o` with the state constants added, and with the SEND_ERROR_* ones: imp.net and the globals are
+ * made so. A board's build generates them with the literal inside (build/features.ts), so the
+ * constants are held once, in the object they are added to, not also as this module's objects.
+ */
+export var withStates = function <T extends object>(o: T) { return Object.assign(o, STATES); };
+export var withSendErrors = function <T extends object>(o: T) { return Object.assign(o, SEND_ERRORS); };
+
 /** The SEND_ERROR_* globals' types. */
 export type SendErrors = Pick<Globals, 'SEND_ERROR_NOT_CONNECTED' | 'SEND_ERROR_TIMEOUT' | 'SEND_ERROR_DISCONNECTED' | 'SEND_ERROR_WOULDBLOCK'>;

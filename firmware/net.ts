@@ -13,7 +13,7 @@ import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
 import { stateOf, isDown, CONNECTED } from './states';
 import * as Link from '../hal/link';
-import { STATES } from './constants';
+import { withStates } from './constants';
 import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, countOversize, type Counters } from './counters';
@@ -342,7 +342,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
   var dev: Device = { _p: p, _drivers: drivers, _board: board, _bucket: new Bucket(board.bucket, p.now()), _fast: p.room ? 64 : SURE_CHARS, _ports: {}, _totals: counters(), _log: log };
   var ifaces: { [nii: string]: Iface } = {}, active = '';
 
-  return Object.assign({
+  return withStates({
     /** imp.net.open(nic, onstate?) */
     open: function (nic: any, onstate?: any): Iface {
       var named = nic && typeof nic == 'object', nii = named && niiOf(nic.interface), s, cfg, f;
@@ -377,5 +377,5 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
     stats: function () { return Object.assign({}, dev._totals); },
     /** What the live view reads (firmware/reporter.ts): [bucket, device-wide counters, interfaces by NII]. The build leaves it out of bundles built without --stats. */
     _live: function () { return [dev._bucket, dev._totals, ifaces]; },
-  }, STATES);
+  });
 }

@@ -4,7 +4,7 @@
 import type { NetDriver, Platform, BoardSettings } from '../hal/contract';
 import type { Globals, Net, BlobConstructor } from './api';
 import { createNet } from './net';
-import { SEND_ERRORS } from './constants';
+import { withSendErrors } from './constants';
 import { Blob } from './blob';
 import { createAgent } from './agent';
 import { impTimers } from './timers';
@@ -43,12 +43,12 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     error: function (m: any) { p.write('ERROR: ' + logText(m)); return 0; },
   };
   var agent = createAgent(p);
-  return Object.assign({
+  return withSendErrors({
     imp: impTimers(p, { net: createNet(p, drivers, board, server.error) }),
     server: server,
     agent: agent,
     agentrx: agent.rx,
     // the declaration is constructible at run time; TypeScript types it as a plain function
     blob: blob as unknown as BlobConstructor,
-  }, SEND_ERRORS);
+  });
 }
