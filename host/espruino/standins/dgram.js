@@ -77,56 +77,69 @@
     global.STANDIN_REFUSED++;
     if (typeof S.onrefuse == 'function') S.onrefuse(k);
   };
+  /* A wrapper socket: _r the real socket, _type what made it, _bound, _c the companion (made at
+     the first broadcast of a bound socket). Its methods live on one prototype and the real
+     sockets' listeners are shared (this: a real socket, whose _w is its wrapper), so a wrapper
+     holds a few blocks, as a board's native socket does, not a closure per method. */
+  var Wrap = function () {};
+  var onmsg = function (msg, info) {
+    var a = back(info.address);
+    if (!a) return drop('from ' + info.address);
+    if (!S.up()) return drop('link down');
+    if (S.maxUdp && msg.length > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
+    this._w.emit('message', msg, { address: a, port: info.port, size: info.size });
+  };
+  var onclose = function (x) { this._w.emit('close', x); };
+  var onerror = function (e) { this._w.emit('error', e); };
   var createSocket = function (type, cb) {
-    var w = {};
-    var r = real.createSocket(type, cb ? function () { cb(w); } : undefined), bound = false, companion = null;
-    var onmsg = function (msg, info) {
-      var a = back(info.address);
-      if (!a) return drop('from ' + info.address);
-      if (!S.up()) return drop('link down');
-      if (S.maxUdp && msg.length > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
-      w.emit('message', msg, { address: a, port: info.port, size: info.size });
-    };
+    var w = new Wrap(), r = real.createSocket(type, cb ? function () { cb(w); } : undefined);
+    w._r = r;
+    w._type = type;
+    w._bound = false;
+    w._c = null;
+    r._w = w;
     r.on('message', onmsg);
-    r.on('close', function (x) { w.emit('close', x); });
-    r.on('error', function (e) { w.emit('error', e); });
-    w.bind = function (port, f) {
-      bound = true;
-      r.bind(port, f ? function () { f(w); } : undefined);
-      return w;
-    };
-    /* A board's bound socket broadcasts from its own port; a bound socket of the Linux port has
-       no SO_BROADCAST (unbound ones do), so a bound wrapper's broadcasts leave from an unbound
-       companion socket (an ephemeral port) whose replies reach the wrapper's listeners. */
-    var via = function (to) {
-      if (to != BCAST || !bound) return r;
-      if (!companion) {
-        companion = real.createSocket(type);
-        companion.on('message', onmsg);
-      }
-      return companion;
-    };
-    w.send = function (msg, a1, a2, a3, a4) {
-      // the long form has a 4th argument that is not a (trailing, ignored) callback; not
-      // arguments.length: on Espruino it counts every declared parameter (measured: 5 for 3 passed)
-      var long = a3 !== undefined && typeof a3 != 'function', addr = long ? a4 : a2, to = out(addr);
-      if (!to) return refuse(addr);
-      if (typeof msg != 'string') S.nonString++;
-      var n = long ? a2 : (typeof msg == 'string' ? msg.length : 0);
-      if (!S.up()) return drop('link down');
-      if (S.maxUdp && n > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
-      S.real[to] = (S.real[to] | 0) + 1;
-      if (typeof S.onreal == 'function') S.onreal(to);
-      if (long) via(to).send(msg, a1, a2, a3, to);
-      else via(to).send(msg, a1, to);
-    };
-    w.close = function () {
-      r.close();
-      if (companion) companion.close();
-    };
-    w.addMembership = function (g, ip) { return r.addMembership(g, ip); };
+    r.on('close', onclose);
+    r.on('error', onerror);
     return w;
   };
+  Wrap.prototype.bind = function (port, f) {
+    var w = this;
+    w._bound = true;
+    w._r.bind(port, f ? function () { f(w); } : undefined);
+    return w;
+  };
+  /* A board's bound socket broadcasts from its own port; a bound socket of the Linux port has
+     no SO_BROADCAST (unbound ones do), so a bound wrapper's broadcasts leave from an unbound
+     companion socket (an ephemeral port) whose replies reach the wrapper's listeners. */
+  Wrap.prototype._via = function (to) {
+    if (to != BCAST || !this._bound) return this._r;
+    if (!this._c) {
+      this._c = real.createSocket(this._type);
+      this._c._w = this;
+      this._c.on('message', onmsg);
+    }
+    return this._c;
+  };
+  Wrap.prototype.send = function (msg, a1, a2, a3, a4) {
+    // the long form has a 4th argument that is not a (trailing, ignored) callback; not
+    // arguments.length: on Espruino it counts every declared parameter (measured: 5 for 3 passed)
+    var long = a3 !== undefined && typeof a3 != 'function', addr = long ? a4 : a2, to = out(addr);
+    if (!to) return refuse(addr);
+    if (typeof msg != 'string') S.nonString++;
+    var n = long ? a2 : (typeof msg == 'string' ? msg.length : 0);
+    if (!S.up()) return drop('link down');
+    if (S.maxUdp && n > S.maxUdp) return drop('over ' + S.maxUdp + ' bytes');
+    S.real[to] = (S.real[to] | 0) + 1;
+    if (typeof S.onreal == 'function') S.onreal(to);
+    if (long) this._via(to).send(msg, a1, a2, a3, to);
+    else this._via(to).send(msg, a1, to);
+  };
+  Wrap.prototype.close = function () {
+    this._r.close();
+    if (this._c) this._c.close();
+  };
+  Wrap.prototype.addMembership = function (g, ip) { return this._r.addMembership(g, ip); };
   global.STANDIN_DGRAM = { createSocket: createSocket };
   Modules.addCached('dgram', 'module.exports=STANDIN_DGRAM;');
 })();
