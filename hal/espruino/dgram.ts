@@ -26,9 +26,9 @@ export interface Endpoints {
   close(h: number): void;
 }
 
-/** Sockets by handle (null: free). */
-/** Every socket's recvBufferSize; the sender address the app sees for ip, or null to drop the datagram (absent: ip as it is). */
+/** Sockets by handle (null: free); each carries its driver callback (_onmsg) and port (_port). */
 export var socks: any[] = [];
+/** Every socket's recvBufferSize; the sender address the app sees for ip, or null to drop the datagram (absent: ip as it is). */
 var recvBufferSize = 528, from: ((ip: string) => string | null) | undefined;
 
 /** Every socket's 'message' handler (`this`: the socket, whose _onmsg is the driver's callback). */
@@ -94,9 +94,8 @@ export var endpoints: Endpoints = {
   },
 };
 
-/** The board's endpoints: sockets made with recvBufferSize `size`, senders seen as `map(ip)` (default: as they are). */
-export var createEndpoints = function (size: number, map?: (ip: string) => string | null): Endpoints {
+/** Make the board's `endpoints` sockets with recvBufferSize `size`, senders seen as `map(ip)` (default: as they are). */
+export var createEndpoints = function (size: number, map?: (ip: string) => string | null) {
   recvBufferSize = size;
   from = map;
-  return endpoints;
 };

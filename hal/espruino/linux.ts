@@ -11,7 +11,7 @@
 // broadcast, 192.168.77.255, from address/netmask). `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
-import type { NetDriver, Link, OnDatagram } from '../contract';
+import type { NetDriver, Link } from '../contract';
 import { createEndpoints, endpoints, makeSocket, socks } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
@@ -25,16 +25,16 @@ export interface LinuxOptions { ip: string; _recvBufferSize: number }
 // module: on Espruino a function defined inside another costs 3 more blocks for as long as it lives.
 /** The options; each way, the last address mapped and its mapping (a peer's address is parsed once, not per datagram). */
 var o: LinuxOptions, gen = 0, up = false, toKey: string, toValue: string | null, fromKey: string, fromValue: string | null;
-/** Per handle: its receive callback, the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
-var rx: OnDatagram[] = [], broadcasters: any[] = [], told: any[] = [];
+/** Per handle: the unbound socket its broadcasts leave from, and whether the outside-the-LAN hint was printed. */
+var broadcasters: any[] = [], told: any[] = [];
 
 var from = (ip: string) => ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip);
 
-/** The unbound socket of handle h that its broadcasts leave from (made at its first broadcast). */
+/** The unbound socket of handle h that its broadcasts leave from (made at its first broadcast; it delivers as the bound one does, whose socket carries the callback). */
 var broadcaster = (h: number) => {
   var s = broadcasters[h];
   if (!s) {
-    s = broadcasters[h] = makeSocket(rx[h]);
+    s = broadcasters[h] = makeSocket(socks[h]._onmsg);
     // closed by an empty datagram (dgram.ts): made again at the next broadcast
     s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
   }
@@ -57,11 +57,7 @@ var driver: NetDriver & { _out(h: number, ip: string): number } = {
     up = false;
   },
   addr: () => up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null,
-  open: (nii, port, onmsg) => {
-    var h = endpoints.open(nii, port, onmsg);
-    rx[h] = onmsg;
-    return h;
-  },
+  open: endpoints.open,
   // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
   // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
   // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
