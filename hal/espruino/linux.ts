@@ -30,18 +30,7 @@ var broadcasters: any[] = [], told: any[] = [];
 
 var from = (ip: string) => ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip);
 
-/** The unbound socket of handle h that its broadcasts leave from (made at its first broadcast; it delivers as the bound one does, whose socket carries the callback). */
-var broadcaster = (h: number) => {
-  var s = broadcasters[h];
-  if (!s) {
-    s = broadcasters[h] = makeSocket(socks[h]._onmsg);
-    // closed by an empty datagram (dgram.ts): made again at the next broadcast
-    s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
-  }
-  return s;
-};
-
-var driver: NetDriver & { _out(h: number, ip: string): number } = {
+var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: number): any } = {
   up: (nii, cfg, report) => {
     var g = ++gen;
     setTimeout(function () {
@@ -57,7 +46,9 @@ var driver: NetDriver & { _out(h: number, ip: string): number } = {
     up = false;
   },
   addr: () => up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null,
-  open: endpoints.open,
+  // called, not handed on: terser then splits `endpoints` into its functions and leaves out its
+  // send, which this driver writes out itself (150 bytes)
+  open: (nii, port, onmsg) => endpoints.open(nii, port, onmsg),
   // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
   // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
   // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
@@ -67,7 +58,7 @@ var driver: NetDriver & { _out(h: number, ip: string): number } = {
     if (!a) return driver._out(h, ip);
     data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
     try {
-      if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? broadcaster(h) : socks[h]).send(data, port, a), 0;
+      if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? driver._broadcaster(h) : socks[h]).send(data, port, a), 0;
     } catch (e) { }
     return -1;
   },
@@ -75,6 +66,19 @@ var driver: NetDriver & { _out(h: number, ip: string): number } = {
     endpoints.close(h);
     if (broadcasters[h]) broadcasters[h].close();
     broadcasters[h] = told[h] = null;
+  },
+  /**
+   * The unbound socket of handle h that its broadcasts leave from (made at its first broadcast;
+   * it delivers as the bound one does, whose socket carries the callback). A method, as _out.
+   */
+  _broadcaster: (h) => {
+    var s = broadcasters[h];
+    if (!s) {
+      s = broadcasters[h] = makeSocket(socks[h]._onmsg);
+      // closed by an empty datagram (dgram.ts): made again at the next broadcast
+      s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
+    }
+    return s;
   },
   /**
    * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
