@@ -333,18 +333,20 @@ if (HAVE) {
   });
 
   // the Wi-Fi driver makes its static-address step only in bundles whose app names staticconfig
-  const Static = suite('a static address on the Wi-Fi boards, through the stand-ins');
+  const Static = suite('a static address on the Wi-Fi and WIZnet boards, through the stand-ins');
   const STATIC = { ip: '192.168.77.9', netmask: '255.255.255.0', gateway: '192.168.77.1' };
-  const staticApp = () => {
-    const file = join(dir, 'static.js');
-    writeFileSync(file, `var F = imp.net.open({ interface: "wl0", wificonfig: { ssid: "espimp", key: "secret" }, staticconfig: ${JSON.stringify(STATIC)} },
+  const staticApp = (nii: string) => {
+    const file = join(dir, `static-${nii}.js`);
+    const wifi = nii === 'wl0' ? 'wificonfig: { ssid: "espimp", key: "secret" }, ' : '';
+    writeFileSync(file, `var F = imp.net.open({ interface: "${nii}", ${wifi}staticconfig: ${JSON.stringify(STATIC)} },
   function (s) { report({ t: 'state', s: s, ip: s == imp.net.CONNECTED ? F.getiptable().ipv4.address : null }); });\n`);
     return file;
   };
-  // ESP8266 and the Espruino WiFi have setIP; ESP32's Wifi module has none, so the join ends unhappy
-  for (const [board, want] of [['esp8266', CONNECTED], ['espruino-wifi', CONNECTED], ['esp32', WIFI_STOPPED_UNHAPPY]] as const) {
+  // ESP8266 and the Espruino WiFi have setIP; ESP32's Wifi module has none, so the join ends
+  // unhappy; the WIZnet driver sets the address through the chip's setIP(options)
+  for (const [board, want] of [['esp8266', CONNECTED], ['espruino-wifi', CONNECTED], ['esp32', WIFI_STOPPED_UNHAPPY], ['pico-w5500', CONNECTED]] as const) {
     Static(`${board}: staticconfig ${STATIC.ip} -> ${want == CONNECTED ? 'CONNECTED at that address' : 'WIFI_STOPPED_UNHAPPY (no setIP)'}`, async () => {
-      const { code } = await buildBundle({ board, app: staticApp(), budget: false });
+      const { code } = await buildBundle({ board, app: staticApp(board === 'pico-w5500' ? 'eth0' : 'wl0'), budget: false });
       const dev = await startDevice({ kind: '8190', boot: standinsFor(board), files: netFile(), app: code });
       try {
         const e = await stateEvent(dev, want, `${board}: state ${want}`);
