@@ -1,25 +1,34 @@
 // The counters kept per socket and device-wide (udpsocket.stats(), imp.net.stats()). Nothing
 // else reads them, so the build swaps this module for its off twin (counters-off.ts) when the app
 // never names `stats` (build/features.ts, docs/build.md "What the build leaves out").
+// A set of counters is an array indexed by the constants below: count() then increments an
+// element (V8 keeps that fast for every counter, where a property named by a varying key is a
+// slow lookup; on Espruino an integer name is no dearer than a short one), and stats() names them.
+import type { Counters } from './api';
 import { utf8 } from './codec';
 
-/** Counters kept per socket and device-wide. */
-export interface Counters {
-  sent: number; refused: number; received: number; delivered: number; dropped: number; oversize: number; failed: number;
-}
+export type { Counters };
+
+/** Indexes of the counters. */
+export var SENT = 0, REFUSED = 1, RECEIVED = 2, DELIVERED = 3, DROPPED = 4, OVERSIZE = 5, FAILED = 6;
 
 /** Every counter at 0. */
-export function counters(): Counters {
-  return { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 };
+export function counters(): number[] {
+  return [0, 0, 0, 0, 0, 0, 0];
+}
+
+/** Counters `c` by name, as stats() gives them. */
+export function named(c: number[]): Counters {
+  return { sent: c[0], refused: c[1], received: c[2], delivered: c[3], dropped: c[4], oversize: c[5], failed: c[6] };
 }
 
 /** A socket as the counters see it: its own counters and its device's (firmware/net.ts). */
-type Counted = { _counters: Counters; _dev: { _totals: Counters } };
+type Counted = { _counters: number[]; _dev: { _totals: number[] } };
 
-/** Count one event `key` of socket `s`: in its counters and in its device's. */
-export function count(s: Counted, key: string) {
-  (s._counters as any)[key]++;
-  (s._dev._totals as any)[key]++;
+/** Count one event (counter index `i`) of socket `s`: in its counters and in its device's. */
+export function count(s: Counted, i: number) {
+  s._counters[i]++;
+  s._dev._totals[i]++;
 }
 
 /**
@@ -28,5 +37,5 @@ export function count(s: Counted, key: string) {
  * longer one is encoded to be measured.
  */
 export function countOversize(s: Counted, d: Uint8Array | string) {
-  if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, 'oversize');
+  if (d.length > 486 && (typeof d == 'string' ? utf8(d) : d).length > 1460) count(s, OVERSIZE);
 }

@@ -16,7 +16,7 @@ import * as Link from '../hal/link';
 import { withStates } from './constants';
 import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
-import { counters, count, countOversize, type Counters } from './counters';
+import { counters, count, countOversize, named, SENT, REFUSED, RECEIVED, DELIVERED, DROPPED, FAILED, type Counters } from './counters';
 import { MCAST, isGroup } from './multicast';
 import type { Interface, UdpSocket, Net } from './api';
 
@@ -64,7 +64,7 @@ interface Device {
   /** The bound ports. */
   _ports: { [port: number]: boolean };
   /** The device-wide counters. */
-  _totals: Counters;
+  _totals: number[];
   /** Where an exception of an onreceive handler is reported (server.error). */
   _log: (line: string) => void;
 }
@@ -219,9 +219,9 @@ class Sock implements UdpSocket {
     // gives the last good address or port would pass the comparisons
     if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || n > v._fast) d = t._slow(address, port, d);
     else if (typeof d != 'string') d = d._bytes;
-    return typeof d == 'number' ? d : !v._bucket.take(v._p.now()) ? (count(t, 'refused'), 4)
-      : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, 'failed'), 1)
-        : (count(t, 'sent'), countOversize(t, d), 0);
+    return typeof d == 'number' ? d : !v._bucket.take(v._p.now()) ? (count(t, REFUSED), 4)
+      : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, FAILED), 1)
+        : (count(t, SENT), countOversize(t, d), 0);
   }
   /**
    * send() off its fast path: the checks in the spec's order (throwing), then what answers
@@ -245,7 +245,7 @@ class Sock implements UdpSocket {
     if (t._iface._state != CONNECTED) return 1;
     // refused (4, counted), not queued: a payload over 64 bytes a board's free memory cannot
     // hold beside the reserve (over the rate limit: send())
-    if (v._p.room && d.length > 64 && !v._p.room(d.length)) return count(t, 'refused'), 4;
+    if (v._p.room && d.length > 64 && !v._p.room(d.length)) return count(t, REFUSED), 4;
     t._good = address;
     t._gp = port;
     return d;
@@ -299,15 +299,15 @@ class Sock implements UdpSocket {
   }
   /** Extension: this socket's counters (also readable after close). */
   stats(): Counters {
-    return Object.assign({}, this._counters);
+    return named(this._counters);
   }
   /** The driver's receive path: copy into the ring, schedule delivery. With no `to` the datagram was sent to the
    * interface's address (read from the driver: an open socket's interface has started, so getiptable() would too). */
   _recv(data: Uint8Array | string, from: string, fromPort: number, to: string | null) {
     var t = this;
     if (!t._open) return;
-    count(t, 'received');
-    if (!t._handler || !t._ring.push(data, from, fromPort, to || t._iface._ip || (t._iface._ip = (t._iface._drv.addr(t._iface.nii) || {} as any).address || '0.0.0.0'))) count(t, 'dropped');
+    count(t, RECEIVED);
+    if (!t._handler || !t._ring.push(data, from, fromPort, to || t._iface._ip || (t._iface._ip = (t._iface._drv.addr(t._iface.nii) || {} as any).address || '0.0.0.0'))) count(t, DROPPED);
     else if (!t._draining) {
       t._draining = true;
       t._dev._p.later(function () { t._drain(); });
@@ -320,14 +320,14 @@ class Sock implements UdpSocket {
     while (t._open && (data = r.pop())) {
       cb = t._handler;
       if (!cb) {
-        count(t, 'dropped');
+        count(t, DROPPED);
         continue;
       }
       // made natively (the constructor's code is not run): storage and length are set here
       b = Object.create(Blob.prototype);
       b._bytes = data;
       b._length = data.length;
-      count(t, 'delivered');
+      count(t, DELIVERED);
       try {
         cb(r.from, r.port, r.to, t._port, b);
       } catch (e: any) {
@@ -374,7 +374,7 @@ export function createNet(p: Platform, drivers: { [name: string]: NetDriver }, b
       return { active: at, interface: list, ipv4: at < 0 ? {} : list[at].ipv4 };
     },
     /** Extension: the device-wide counters. */
-    stats: function () { return Object.assign({}, dev._totals); },
+    stats: function () { return named(dev._totals); },
     /** What the live view reads (firmware/reporter.ts): [bucket, device-wide counters, interfaces by NII]. The build leaves it out of bundles built without --stats. */
     _live: function () { return [dev._bucket, dev._totals, ifaces]; },
   });

@@ -12,15 +12,8 @@ declare var process: any;
 /** The frame name of a report. */
 export var STATS_MESSAGE = 'espimp.stats';
 
-/** The counters a report carries, in this order. */
-var KEYS = 'sent refused received delivered dropped'.split(' ');
-
-/** Counters `c` as [sent, refused, received, delivered, dropped]. */
-var counts = function (c: any): number[] {
-  var o = [], i;
-  for (i = 0; i < KEYS.length; i++) o.push(c[KEYS[i]] || 0);
-  return o;
-};
+/** How many counters a report carries: the first five (firmware/counters.ts: sent, refused, received, delivered, dropped). */
+var REPORTED = 5;
 
 /**
  * One report of the imp.net `net` at time `now`:
@@ -33,11 +26,11 @@ export var report = function (net: any, now: number): any {
   for (nii in f) {
     for (i = 0; i < f[nii]._socks.length; i++) {
       k = f[nii]._socks[i];
-      s.push([k._port || 0].concat(counts(k._counters), [k._ring._length, k._ring._size]));
+      s.push([k._port || 0].concat(k._counters.slice(0, REPORTED), [k._ring._length, k._ring._size]));
     }
   }
   return {
-    d: counts(v[1]),
+    d: v[1].slice(0, REPORTED),
     t: [Math.floor(dt > 0 ? Math.min(b._cap, b.t + dt * b._refill) : b.t), b._cap, b._cost],
     m: typeof process != 'undefined' && typeof process.memory == 'function' ? process.memory(false).free : -1,
     s: s,
