@@ -44,3 +44,6 @@ export var text = function (u8: Uint8Array): string {
 export var copy = function (u: Uint8Array | string): Uint8Array {
   return new Uint8Array(u as Uint8Array);
 };
+
+/** A typed array's slice() is a copy of the same type (V8): the ring copies a datagram out with one slice, not a view and its copy. */
+export var SLICE_COPIES = true;

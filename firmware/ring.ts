@@ -7,7 +7,7 @@
 // and a typed array's `length` several: the size is a field, and a record's common case (no
 // wrap) is written and read in place, without a call.
 import { quad } from '../hal/address';
-import { copy } from './codec';
+import { copy, SLICE_COPIES } from './codec';
 
 /** h[i..i+3] as one number (a cache key). */
 var key = function (h: Uint8Array, i: number): number {
@@ -57,7 +57,7 @@ export class Ring {
   /** Remove `len` bytes from the head: a copy. */
   _take(len: number): Uint8Array {
     var t = this, b = t._bytes, at = t._pos, k = t._size - at, o;
-    if (len <= k) o = copy(b.subarray(at, at + len));
+    if (len <= k) o = SLICE_COPIES ? b.slice(at, at + len) : copy(b.subarray(at, at + len));
     else {
       o = new Uint8Array(len);
       o.set(b.subarray(at));

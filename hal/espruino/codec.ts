@@ -29,3 +29,6 @@ export var text = function (u8: Uint8Array): string {
 
 /** copy(u): a new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
 export { utf8 as copy };
+
+/** A typed array's slice() gives a plain Array here (espruino-facts.md): the ring copies out with copy(subarray()). */
+export var SLICE_COPIES = false;
