@@ -2,7 +2,8 @@
 // The node driver beyond the conformance suite: the loopback mapping, refusing destinations
 // outside the virtual LAN, peers that are not espimp, a port held by another socket, the
 // real-LAN mode (on an injected loopback-only interface: TTL 1, SO_BROADCAST, exact
-// toAddress), and the host platform. Hosts 127.77.0.31-39, ports 22000-22099: this file's own.
+// toAddress), sends the kernel refuses, bytes overwritten after send(), and the host platform.
+// Hosts 127.77.0.31-39, ports 22000-22099: this file's own.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import dgram from 'node:dgram';
@@ -15,6 +16,7 @@ import { createNodeDriver } from '../hal/node/driver';
 import { createHostPlatform, stampedWrite } from '../hal/node/platform';
 import { nodeFixture, eventWaiter } from './support/conformance/fixtures';
 import { recorder, Received } from './support/conformance/suite';
+import { overwriteAfterSend } from './support/overwrite-after-send';
 
 /** A plain dgram socket bound to addr:port (a peer that is not espimp). */
 function peer(addr: string, port = 0, reuseAddr = false): Promise<dgram.Socket & { got: { data: Buffer; from: string; port: number }[] }> {
@@ -179,6 +181,49 @@ loop('link states: static config, an address outside the LAN, shutdown frees eve
   } finally {
     fx.close();
   }
+});
+
+loop('a send the kernel refuses (a broadcast from a socket without SO_BROADCAST: EACCES) is counted as failed and reported with its destination', async () => {
+  const faults: string[] = [], w = eventWaiter();
+  // this driver's sockets never get SO_BROADCAST (the real call is skipped while it opens)
+  const setBroadcast = dgram.Socket.prototype.setBroadcast;
+  const d = createNodeDriver({ lan: 'loopback', ip: '192.168.77.38', onfault: (c, m, port) => { faults.push(`${c} ${m} (${port})`); w.pulse(); } });
+  try {
+    await new Promise<void>((resolve) => d.up('eth0', {}, (s) => { if (s === 1) resolve(); }));
+    dgram.Socket.prototype.setBroadcast = function () {};
+    const h = d.open('eth0', 22052, () => {});
+    dgram.Socket.prototype.setBroadcast = setBroadcast;
+    assert.is(d.send(h, '192.168.77.255', 22053, new Uint8Array([1])), 0, 'handed to Node: the kernel answers later');
+    assert.is(d.send(h, '192.168.77.255', 22054, 'text'), 0);
+    await w.until(() => faults.length === 2, 'both failures');
+    assert.is(d.counters.failed, 2);
+    assert.equal(faults, [
+      `ERR_SEND send to ${LOOPBACK_BROADCAST}:22053 failed: EACCES (22052)`,
+      `ERR_SEND send to ${LOOPBACK_BROADCAST}:22054 failed: EACCES (22052)`,
+    ]);
+    assert.is(d.counters.sent, 2, 'sent counts what was handed over');
+  } finally {
+    dgram.Socket.prototype.setBroadcast = setBroadcast;
+    d.shutdown();
+  }
+});
+
+loop('bytes overwritten right after send() leave as they were at send(), lent to Node or copied', async () => {
+  // in this process Node sends at once: the driver lends the bytes from the second send on
+  const here = await overwriteAfterSend(37, 22050);
+  assert.equal(here.got, here.sent);
+  assert.is(here.queued, 0);
+  assert.is(here.lent, here.sent.length - 1, 'every send after the first lends the bytes');
+  // with --test-udp-no-try-send Node queues every send: the driver copies every time
+  const child = spawn(process.execPath, ['--test-udp-no-try-send', '--import', 'tsx', 'test/support/overwrite-after-send.ts', '37', '22056'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (b) => { out += b; });
+  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const queued = JSON.parse(out);
+  assert.is(queued.error, undefined);
+  assert.equal(queued.got, queued.sent);
+  assert.ok(queued.queued > 0, 'Node queued the sends');
+  assert.is(queued.lent, 0, 'nothing lent while sends are queued');
 });
 
 const real = suite('node driver: real-LAN mode on an injected loopback interface');

@@ -84,6 +84,8 @@ interface Endpoint {
   nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean; told?: boolean;
   onmsg: OnDatagram;
   /** Joined groups -> their listener. */ groups: { [group: string]: dgram.Socket };
+  /** Every send's callback (one for the endpoint, not one per send): a failure is counted and reported. */ sent: (err: Error | null) => void;
+  /** Sends of bytes may lend them to Node (transmit()). */ lends: boolean;
   /** The unicast socket's multicast interface is 127.0.0.1 and its multicast TTL 1. */ mif?: boolean;
 }
 
@@ -156,15 +158,24 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
     return l && l.link === L.CONNECTED ? l.info : null;
   }
 
-  /** The only place a datagram leaves: in loopback mode the destination must be 127.x. */
+  /**
+   * The only place a datagram leaves: in loopback mode the destination must be 127.x. The bytes
+   * are the caller's only for the call (a blob's storage, which the app may write to next), so
+   * Node gets a copy unless the kernel takes them before send() returns. On loopback it does:
+   * lo frees a send's buffer at once, so a send is queued only when Node cannot try it at once
+   * (sends already queued, or no try_send). So the bytes are lent when nothing is queued and the
+   * endpoint's last copied send was not queued either (`lends`).
+   */
   function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array | string): number {
     if (loopback && !dst.startsWith('127.') && !(isGroup(quad(dst)) && ep.mif && ep.groups[dst])) return -1;
+    const s = ep.socks[0];
     // a string as its UTF-8 bytes (a lone surrogate as U+FFFD, as firmware/codec.ts encodes it)
-    ep.socks[0].send(typeof data == 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data), port, dst, (err) => {
-      if (!err) return;
-      counters.failed++;
-      fault('ERR_SEND', `send to ${dst}:${port} failed: ${(err as NodeJS.ErrnoException).code || err.message}`, ep.port);
-    });
+    if (typeof data == 'string') s.send(Buffer.from(data, 'utf8'), port, dst, ep.sent);
+    else if (ep.lends && !s.getSendQueueCount()) s.send(data, port, dst, ep.sent);
+    else {
+      s.send(Buffer.from(data), port, dst, ep.sent);
+      ep.lends = loopback && !s.getSendQueueCount();
+    }
     return 0;
   }
 
@@ -182,9 +193,9 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
         : shared && r.address === ep.local && eps.some((e) => e.open && e.port === r.port && e.local === r.address);
       if (!from || own) { counters.ignored++; return; }
       counters.received++;
-      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
-      if (tap) tap(true, from, r.port, to, ep.port, data, shared);
-      onmsg(data, from, r.port, to);
+      // Node's Buffer is a Uint8Array, of this datagram alone: handed on as it is
+      if (tap) tap(true, from, r.port, to, ep.port, msg, shared);
+      onmsg(msg, from, r.port, to);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (binding) {
@@ -245,7 +256,16 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const info = links[nii] && links[nii].info;
       if (!info || !isPort(port)) return -1;
       const address = info.address as string, local = loopback ? toLoopback(address) as string : address;
-      const ep: Endpoint = { nii, port, local, socks: [], names: [], open: true, onmsg, groups: {} };
+      const ep: Endpoint = {
+        nii, port, local, socks: [], names: [], open: true, onmsg, groups: {}, lends: false,
+        // Node's error carries the destination (address, port)
+        sent: (err) => {
+          if (!err) return;
+          const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+          counters.failed++;
+          fault('ERR_SEND', `send to ${e.address}:${e.port} failed: ${e.code || e.message}`, port);
+        },
+      };
       const bcast: string[][] = loopback ? [[LOOPBACK_BROADCAST, VIRTUAL_BROADCAST]]
         : [info.broadcast as string, '255.255.255.255'].filter((b, i, all) => b !== local && all.indexOf(b) === i).map((b) => [b, b]);
       let ok = listen(ep, onmsg, local, address, false);
