@@ -42,7 +42,7 @@ export async function benchReceive(o: ReceiveOptions): Promise<BenchResult> {
       return { ms: performance.now() - t0, delivered: got };
     };
     return await compare({
-      name: 'receive', target: 0.8, payload: o.payload, count: o.count, chunk: CHUNK, rounds: o.rounds,
+      name: 'receive', target: 0.95, payload: o.payload, count: o.count, chunk: CHUNK, rounds: o.rounds,
       what: { espimp: 'node driver -> ring -> drain -> onreceive(from, port, to, toPort, blob)', plain: "dgram socket.on('message', handler)" },
       espimp: chunk('127.77.0.244', port),
       plain: chunk('127.77.0.245', plain.address().port),

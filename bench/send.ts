@@ -46,7 +46,7 @@ export async function benchSend(o: SendOptions): Promise<BenchResult> {
       return { ms, delivered: received - start };
     };
     return await compare({
-      name: 'send', target: 0.8, payload: o.payload, count: o.count, chunk: CHUNK, rounds: o.rounds,
+      name: 'send', target: 0.95, payload: o.payload, count: o.count, chunk: CHUNK, rounds: o.rounds,
       what: { espimp: 'udpsocket.send(address, port, blob) through the node driver', plain: 'dgram socket.send(buffer, port, address)' },
       espimp: chunk(() => sock.send('192.168.77.242', sinkPort, blob)),
       plain: chunk(() => { plainSock.send(buf, sinkPort, '127.77.0.242'); return 0; }),
