@@ -9,11 +9,6 @@
 import { quad } from '../hal/address';
 import { copy, SLICE_COPIES } from './codec';
 
-/** h[i..i+3] as one number (a cache key). */
-var key = function (h: Uint8Array, i: number): number {
-  return h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3];
-};
-
 /**
  * Header scratch of push(), shared by every ring (a push runs to its end before another starts),
  * and the from/to strings its address bytes hold (unset: none yet).
@@ -31,7 +26,7 @@ export class Ring {
   from!: string;
   port!: number;
   to!: string;
-  /** key() of the address bytes behind from/to (unset: none yet). */
+  /** The address bytes behind from/to as one number each (unset: none yet). */
   _fk!: number;
   _tk!: number;
   constructor(size: number) {
@@ -102,8 +97,8 @@ export class Ring {
       t._length -= 12;
     }
     // the strings are rebuilt only when the addresses change
-    if (t._fk !== (t._fk = key(h, i))) t.from = h.subarray(i, i + 4).join('.');
-    if (t._tk !== (t._tk = key(h, i + 4))) t.to = h.subarray(i + 4, i + 8).join('.');
+    if (t._fk !== (t._fk = h[i] << 24 | h[i + 1] << 16 | h[i + 2] << 8 | h[i + 3])) t.from = h.subarray(i, i + 4).join('.');
+    if (t._tk !== (t._tk = h[i + 4] << 24 | h[i + 5] << 16 | h[i + 6] << 8 | h[i + 7])) t.to = h.subarray(i + 4, i + 8).join('.');
     t.port = h[i + 8] << 8 | h[i + 9];
     return t._take(h[i + 10] << 8 | h[i + 11]);
   }
