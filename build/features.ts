@@ -50,6 +50,8 @@ export const BLOB_MORE = 'tell seek eos readn writen readstring writestring read
 
 /** `all` with only the keys in `keep`, as a JavaScript literal. */
 const pick = (all: { [k: string]: unknown }, keep: string[]) => JSON.stringify(Object.fromEntries(Object.entries(all).filter(([k]) => keep.includes(k))));
+/** The source of a function adding the `keep` members of `all` to its argument (none kept: the argument as it is, which terser folds away). */
+const adder = (all: { [k: string]: unknown }, keep: string[]) => pick(all, keep) === '{}' ? '(o) => o' : `(o) => Object.assign(o, ${pick(all, keep)})`;
 
 /** The optional parts of a bundle. */
 export const FEATURES: Feature[] = [
@@ -67,7 +69,7 @@ export const FEATURES: Feature[] = [
   {
     name: 'constants', calledFor: [...Object.keys(STATES), ...Object.keys(SEND_ERRORS)], module: 'firmware/constants.ts',
     generate: (called) => `export var STATES = ${pick(STATES, called)};\nexport var SEND_ERRORS = ${pick(SEND_ERRORS, called)};\n`
-      + `export var withStates = (o) => Object.assign(o, ${pick(STATES, called)});\nexport var withSendErrors = (o) => Object.assign(o, ${pick(SEND_ERRORS, called)});\n`,
+      + `export var withStates = ${adder(STATES, called)};\nexport var withSendErrors = ${adder(SEND_ERRORS, called)};\n`,
   },
   {
     name: 'NIIs', calledFor: Object.keys(TYPES).map(niiName), reach: 'build', module: 'firmware/niis.ts',
