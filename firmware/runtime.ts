@@ -7,7 +7,7 @@ import { createNet } from './net';
 import { withSendErrors } from './constants';
 import { Blob } from './blob';
 import { createAgent } from './agent';
-import { impTimers } from './timers';
+import { impTimers, TIMERS } from './timers';
 
 /** What server.log/error print for `m`: a blob as its string, an object as JSON, anything else as a string. */
 var logText = function (m: any): string {
@@ -42,9 +42,9 @@ export function createRuntime(p: Platform, drivers: { [name: string]: NetDriver 
     log: function (m: any) { p.write(logText(m)); return 0; },
     error: function (m: any) { p.write('ERROR: ' + logText(m)); return 0; },
   };
-  var agent = createAgent(p);
+  var agent = createAgent(p), imp = { net: createNet(p, drivers, board, server.error) };
   return withSendErrors({
-    imp: impTimers(p, { net: createNet(p, drivers, board, server.error) }),
+    imp: TIMERS ? impTimers(p, imp) : imp as ReturnType<typeof impTimers<typeof imp>>,
     server: server,
     agent: agent,
     agentrx: agent.rx,

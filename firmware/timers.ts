@@ -3,6 +3,9 @@
 import type { Platform } from '../hal/contract';
 import { fail } from './errors';
 
+/** The timer members are there (the off twin's is false, so the build drops the call to impTimers). */
+export var TIMERS = true;
+
 /** `imp` with the timer members added; millis() counts from this call. */
 export function impTimers<T extends object>(p: Platform, imp: T) {
   var start = p.now();
