@@ -153,8 +153,10 @@ Bundles('a non-ASCII string in the app is a \\u00HH escape in the bundle (Esprui
   assert.not.ok(/[^\\]\\xe9/.test(code.replace(/\\\\/g, '')), 'no \\xe9 escape left');
 });
 
-Bundles('the size guard: the runtime with the echo example is at most 8,700 bytes for espruino-wifi', async () => {
-  // 8,658 today: 8,527, -13 with the board code at module level (Espruino platform, drivers,
+Bundles('the size guard: the runtime with the echo example is at most 8,660 bytes for espruino-wifi', async () => {
+  // 8,631 today: 8,658, +14 for the ring reading its cache keys in place (-7 blocks), -25 for the
+  // empty constants table folded away, -16 for imp without timers not passed through an identity
+  // function (-17 blocks with it). 8,658 before: 8,527, -13 with the board code at module level (Espruino platform, drivers,
   // dgram endpoints: -80 blocks), +144 for imp.net's classes at module level holding their
   // device (_dev: -34 blocks in use; blocks are what a board runs out of). Before that, 8,585: +90 for SEND_ERROR_WOULDBLOCK when free memory cannot hold a payload (8,538
   // before the ephemeral bind became part of _bind and the codec's copy the native function
@@ -163,7 +165,7 @@ Bundles('the size guard: the runtime with the echo example is at most 8,700 byte
   // valueOf-calling === needs, +150 for binding again a socket an empty datagram closed;
   // issue 10's target is 6,144
   const r = await build('espruino-wifi', APPS[0]);
-  assert.ok(r.code.length <= 8700, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);
+  assert.ok(r.code.length <= 8660, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);
 });
 
 Bundles('the block estimate reproduces the facts file\'s measurement; every hub bundle fits its board\'s budget', async () => {
