@@ -1,7 +1,8 @@
 // Blocks in use per board on the real 32-bit interpreters (host/espruino/memory.ts): the echo
 // and the sensor hub, each bundle run from Storage with the board's stand-ins (their own cost
 // taken out), against a raw Espruino `dgram` echo measured the same way. Writes
-// bench/results/memory.json and prints a table (the one in README.md).
+// bench/results/memory.json and prints a table (the one in README.md) and issue 10's targets.
+// Part of `npm run bench` (bench/run.ts); alone:
 //   node --import tsx bench/memory.ts [--boards a,b] [--out FILE]
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,32 @@ export async function boardMemory(board: string): Promise<BoardMemory> {
   };
 }
 
+/** Issue 10's targets: blocks the echo may hold (espruino-wifi 600, every other board 700), blocks the sensor hub leaves free on esp8266, echo bytes on espruino-wifi. */
+export const TARGETS = { echoBlocks: (board: string) => (board === 'espruino-wifi' ? 600 : 700), hubFree: { esp8266: 500 } as { [board: string]: number }, echoBytes: { 'espruino-wifi': 6144 } as { [board: string]: number } };
+
+/** Every board's figures (the boards with a bundle: not the host). */
+export async function benchMemory(boards: string[] = listBoards()): Promise<BoardMemory[]> {
+  const rows: BoardMemory[] = [];
+  for (const board of boards) rows.push(await boardMemory(board));
+  return rows;
+}
+
+/** One line per target: the figure, the target and ok or MISSED. */
+export function targetLines(rows: BoardMemory[]): string[] {
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  const out: string[] = [];
+  for (const r of rows) {
+    const t = TARGETS.echoBlocks(r.board);
+    out.push(`${r.board}: echo ${r.echo.blocks} blocks (${(r.echo.blocks / r.raw).toFixed(1)}x the raw echo's ${r.raw}), target <= ${t}  ${mark(r.echo.blocks <= t)}`);
+    if (TARGETS.echoBytes[r.board]) out.push(`${r.board}: echo ${r.echo.bytes} bytes, target <= ${TARGETS.echoBytes[r.board]}  ${mark(r.echo.bytes <= TARGETS.echoBytes[r.board])}`);
+    if (TARGETS.hubFree[r.board]) {
+      const free = 'error' in r.hub ? 0 : r.hub.free;
+      out.push(`${r.board}: sensor hub leaves ${'error' in r.hub ? `nothing (${r.hub.error})` : `${free} blocks`} free, target >= ${TARGETS.hubFree[r.board]}  ${mark(free >= TARGETS.hubFree[r.board])}`);
+    }
+  }
+  return out;
+}
+
 /** The figures as a Markdown table. */
 export function memoryTable(rows: BoardMemory[]): string {
   const out = ['| board | interpreter (blocks) | raw `dgram` echo | echo bytes | echo blocks | free | hub bytes | hub blocks | free |', '|---|---|---|---|---|---|---|---|---|'];
@@ -57,10 +84,9 @@ export function memoryTable(rows: BoardMemory[]): string {
 
 async function main() {
   const { values } = parseArgs({ options: { boards: { type: 'string' }, out: { type: 'string' } } });
-  const boards = values.boards ? values.boards.split(',') : listBoards();
-  const rows: BoardMemory[] = [];
-  for (const board of boards) rows.push(await boardMemory(board));
+  const rows = await benchMemory(values.boards ? values.boards.split(',') : undefined);
   console.log(memoryTable(rows) + '\n');
+  console.log(targetLines(rows).join('\n') + '\n');
   writeResults(values.out, 'memory.json', { espruino: '2v29', rows });
 }
 

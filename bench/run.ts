@@ -5,6 +5,8 @@
 // Then `espruino` (bench/espruino.ts: the linux board's bundle on the real interpreter against raw
 // dgram there, its own table, written to espruino.json beside the results): it has fixed sizes, so
 // a run with --count (a tiny run) leaves it out unless --only names it; --rounds applies to it too.
+// Then `memory` (bench/memory.ts: blocks in use and bytes of the echo and sensor hub per board on the
+// 32-bit interpreters, with issue 10's targets, written to memory.json beside the results): likewise.
 // Then `startup` (bench/startup.ts: how long `espimp --help` and `espimp check` take to start,
 // compiled and through tsx, against `node -e 0`, median of 10 runs or --rounds, written to
 // startup.json beside the results): like `espruino`, left out of a run with --count unless --only names it.
@@ -18,6 +20,9 @@ import { benchReceive } from './receive';
 import { benchRing } from './ring';
 import { benchEspruino, espruinoTable, writeEspruino } from './espruino';
 import { benchStartup, startupTable, writeStartup } from './startup';
+import { benchMemory, memoryTable, targetLines } from './memory';
+import { writeResults } from './harness';
+import { espruinoDir } from '../host/espruino/interpreter';
 
 /** The benchmarks with their default operation counts. */
 const BENCHES: { name: string; count: number; run: (o: { count: number; rounds: number; payload: number }) => Promise<BenchResult> }[] = [
@@ -49,8 +54,8 @@ async function main() {
   const rounds = positive(values.rounds, '--rounds', 9, 101);
   const size = positive(values.payload, '--payload', 64, 512);
   const only = values.only ? values.only.split(',') : null;
-  const unknown = (only || []).filter((n) => n !== 'espruino' && n !== 'startup' && !BENCHES.some((b) => b.name === n));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')}, espruino, startup)`);
+  const unknown = (only || []).filter((n) => n !== 'espruino' && n !== 'memory' && n !== 'startup' && !BENCHES.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have ${BENCHES.map((b) => b.name).join(', ')}, espruino, memory, startup)`);
   const out = values.out || fileURLToPath(new URL('./results/latest.json', import.meta.url));
   const results: BenchResult[] = [];
   console.log(`node ${process.version}, payload ${size} bytes, sides alternating chunk by chunk, median of ${rounds} rounds after a warm-up, loopback only`);
@@ -73,6 +78,16 @@ async function main() {
     else {
       console.log(espruinoTable(e).join('\n'));
       console.log(`wrote ${writeEspruino(e, join(dirname(out), 'espruino.json'))}`);
+    }
+  }
+  if (only ? only.includes('memory') : values.count === undefined) {
+    if (!espruinoDir()) console.log('memory: skipped (no interpreter: see ../shared/espruino/README.md)');
+    else {
+      const rows = await benchMemory();
+      console.log('blocks in use, echo and sensor hub run from Storage on the 32-bit interpreters (bench/memory.ts):');
+      console.log(memoryTable(rows));
+      console.log(targetLines(rows).join('\n'));
+      writeResults(join(dirname(out), 'memory.json'), 'memory.json', { espruino: '2v29', rows });
     }
   }
   if (only ? only.includes('startup') : values.count === undefined) {

@@ -1,13 +1,15 @@
 // @serial: real sockets on the shared loopback LAN (see test/run.js).
 // The benchmarks at a tiny size (npm test never runs them at full size): the runner ends,
 // writes results JSON of the documented shape, and espimp delivered every datagram.
-// The start-up bench runs one round. Speed is not checked here: that is what `npm run bench` reports.
+// The start-up bench runs one round; the memory targets' verdicts are checked on made-up figures.
+// Speed is not checked here: that is what `npm run bench` reports.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { node } from './support/cli';
+import { targetLines, type BoardMemory } from '../bench/memory';
 
 const dir = mkdtempSync(join(tmpdir(), 'espimp-bench-'));
 
@@ -72,6 +74,24 @@ smoke('startup: one round of each command, compiled and through tsx, against nod
   }
   assert.match(r.out, /^startup \(median ms\) +compiled +tsx +node -e 0$/m);
   assert.match(r.out, /^espimp --help +\d+ +\d+ +\d+$/m);
+});
+
+smoke('memory: issue 10\'s targets, each line ok or MISSED by its figure', () => {
+  const row = (board: string, blocks: number, bytes: number, hub: BoardMemory['hub']): BoardMemory =>
+    ({ board, interpreter: 'espruino32-8190', raw: 70, echo: { bytes, blocks, free: 1000 }, hub, baseline: 400, total: 8190 });
+  assert.equal(targetLines([
+    row('espruino-wifi', 600, 6145, { bytes: 9000, blocks: 900, free: 6000 }),
+    row('esp8266', 701, 6000, { bytes: 9000, blocks: 900, free: 500 }),
+    row('esp32', 700, 6000, { bytes: 9000, error: 'out of memory while loading' }),
+  ]), [
+    "espruino-wifi: echo 600 blocks (8.6x the raw echo's 70), target <= 600  ok",
+    'espruino-wifi: echo 6145 bytes, target <= 6144  MISSED',
+    "esp8266: echo 701 blocks (10.0x the raw echo's 70), target <= 700  MISSED",
+    'esp8266: sensor hub leaves 500 blocks free, target >= 500  ok',
+    "esp32: echo 700 blocks (10.0x the raw echo's 70), target <= 700  ok",
+  ]);
+  assert.equal(targetLines([row('esp8266', 600, 6000, { bytes: 9000, error: 'out of memory while loading' })])[1],
+    'esp8266: sensor hub leaves nothing (out of memory while loading) free, target >= 500  MISSED');
 });
 
 smoke.run();
