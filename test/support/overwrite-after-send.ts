@@ -21,7 +21,7 @@ export async function overwriteAfterSend(host: number, port: number, count = 20)
   // watch Node's send queue (the real send runs as it is)
   const send = dgram.Socket.prototype.send;
   const bytes = new Uint8Array(16);
-  let queued = 0, lent = 0;
+  let queued = 0, lent = 0, guard: NodeJS.Timeout | undefined;
   dgram.Socket.prototype.send = function (this: dgram.Socket, ...a: any[]) {
     if (a[0] === bytes) lent++;
     (send as any).apply(this, a);
@@ -30,7 +30,7 @@ export async function overwriteAfterSend(host: number, port: number, count = 20)
   try {
     await new Promise<void>((resolve, reject) => { peer.once('error', reject); peer.bind(port + 1, `127.77.0.${host + 1}`, () => resolve()); });
     const all = new Promise<void>((resolve, reject) => {
-      const guard = setTimeout(() => reject(new Error(`${got.length} of ${count} datagrams after 10 s`)), 10_000);
+      guard = setTimeout(() => reject(new Error(`${got.length} of ${count} datagrams after 10 s`)), 10_000);
       peer.on('message', (m) => { got.push(m.toString('latin1')); if (got.length === count) { clearTimeout(guard); resolve(); } });
     });
     await new Promise<void>((resolve) => d.up('eth0', {}, (s) => { if (s === 1) resolve(); }));
@@ -47,6 +47,7 @@ export async function overwriteAfterSend(host: number, port: number, count = 20)
     await all;
     return { got, sent, lent, queued };
   } finally {
+    clearTimeout(guard);
     dgram.Socket.prototype.send = send;
     d.shutdown();
     peer.close();
