@@ -18,7 +18,7 @@ import { TYPES, HAS_CELL } from './niis';
 import { extended } from './extended';
 import { counters, count, countOversize, named, SENT, REFUSED, RECEIVED, DELIVERED, DROPPED, FAILED, type Counters } from './counters';
 import { MCAST, isGroup } from './multicast';
-import type { Interface, UdpSocket, Net } from './api';
+import type { Interface, UdpSocket } from './api';
 
 /** The Storage file (host: state file key) holding the persisted network config. */
 export var CONFIG_KEY = 'espimp.net';
@@ -170,6 +170,7 @@ class Sock implements UdpSocket {
   /** The bound port (set with _handle). */
   _port!: number;
   _open = true;
+  /** Its interface's device, held here too: send() reads it at every call, one lookup less. */
   _dev: Device;
   _ring: Ring;
   _counters = counters();

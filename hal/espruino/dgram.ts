@@ -8,7 +8,6 @@
 // No multicast (join/leave) yet: Espruino's dgram joins a group only when a socket is created
 // ({multicastGroup, multicastIp}), sets no TTL, and its rinfo cannot tell a group's datagram from
 // a unicast one on the same port; without the optional primitives join throws ERR_NOT_SUPPORTED.
-// BOARD CODE: Espruino-safe syntax only.
 // One board has one table of sockets, so it and these functions sit at the top of the module: on
 // Espruino a function defined inside another costs 3 more blocks for as long as it lives, and
 // each socket shares one 'message' handler (the socket carries its port and callback).

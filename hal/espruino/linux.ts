@@ -11,7 +11,7 @@
 // broadcast, 192.168.77.255, from address/netmask). `to` is always null
 // (dgram.ts), so a broadcast arrives with toAddress = the unicast address.
 // BOARD CODE: Espruino-safe syntax only.
-import type { NetDriver, Link } from '../contract';
+import type { NetDriver } from '../contract';
 import { createEndpoints, endpoints, makeSocket, socks } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
