@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../host/bundle';
 import { listBoards, loadBoard } from '../build/boards';
 import { measureBundle, rawEcho, type MemoryFigure } from '../host/espruino/memory';
+import { espruinoDir, MISSING } from '../host/espruino/interpreter';
 import { writeResults } from './harness';
 
 export interface BoardMemory {
@@ -49,8 +50,9 @@ export async function boardMemory(board: string): Promise<BoardMemory> {
 /** Issue 10's targets: blocks the echo may hold (espruino-wifi 600, every other board 700), blocks the sensor hub leaves free on esp8266, echo bytes on espruino-wifi. */
 export const TARGETS = { echoBlocks: (board: string) => (board === 'espruino-wifi' ? 600 : 700), hubFree: { esp8266: 500 } as { [board: string]: number }, echoBytes: { 'espruino-wifi': 6144 } as { [board: string]: number } };
 
-/** Every board's figures (the boards with a bundle: not the host). */
-export async function benchMemory(boards: string[] = listBoards()): Promise<BoardMemory[]> {
+/** Every board's figures (the boards with a bundle: not the host); null when the interpreter is not here. */
+export async function benchMemory(boards: string[] = listBoards()): Promise<BoardMemory[] | null> {
+  if (!espruinoDir()) return null;
   const rows: BoardMemory[] = [];
   for (const board of boards) rows.push(await boardMemory(board));
   return rows;
@@ -85,9 +87,15 @@ export function memoryTable(rows: BoardMemory[]): string {
 async function main() {
   const { values } = parseArgs({ options: { boards: { type: 'string' }, out: { type: 'string' } } });
   const rows = await benchMemory(values.boards ? values.boards.split(',') : undefined);
+  if (!rows) throw new Error(MISSING);
   console.log(memoryTable(rows) + '\n');
   console.log(targetLines(rows).join('\n') + '\n');
   writeResults(values.out, 'memory.json', { espruino: '2v29', rows });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main().catch((e) => {
+    process.stderr.write(`bench memory: ${e && e.message || e}\n`);
+    process.exit(1);
+  });
+}

@@ -22,7 +22,6 @@ import { benchEspruino, espruinoTable, writeEspruino } from './espruino';
 import { benchStartup, startupTable, writeStartup } from './startup';
 import { benchMemory, memoryTable, targetLines } from './memory';
 import { writeResults } from './harness';
-import { espruinoDir } from '../host/espruino/interpreter';
 
 /** The benchmarks with their default operation counts. */
 const BENCHES: { name: string; count: number; run: (o: { count: number; rounds: number; payload: number }) => Promise<BenchResult> }[] = [
@@ -81,9 +80,9 @@ async function main() {
     }
   }
   if (only ? only.includes('memory') : values.count === undefined) {
-    if (!espruinoDir()) console.log('memory: skipped (no interpreter: see ../shared/espruino/README.md)');
+    const rows = await benchMemory();
+    if (!rows) console.log('memory: skipped (no interpreter: see ../shared/espruino/README.md)');
     else {
-      const rows = await benchMemory();
       console.log('blocks in use, echo and sensor hub run from Storage on the 32-bit interpreters (bench/memory.ts):');
       console.log(memoryTable(rows));
       console.log(targetLines(rows).join('\n'));
