@@ -111,6 +111,9 @@ Bundles('an app naming no extra blob method or state gets neither, and still wor
     assert.not.ok(code.includes(left), left);
   }
   assert.not.ok(/\._(drain|ring|socks|net)\b/.test(code), 'internal members are mangled');
+  // what is left out leaves no call behind: imp is its literal, no empty table is assigned
+  assert.match(code, /imp:\{net:/, 'imp is not passed through the timers\' off twin');
+  assert.not.match(code, /Object\.assign\([\w$]+,\{\}\)/, 'no empty SEND_ERROR_* table');
 });
 
 Bundles('an app naming them gets them, with impOS values and behaviour; its own `_` members stay whole', async () => {
