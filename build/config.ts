@@ -5,7 +5,8 @@
 // the whole: ecma 2019, compress, mangle the IIFE's names (the runtime's top level is inside
 // it) but not the app's top-level names (they are globals other code may use, like the
 // agent link's `agentrx`), properties only for the runtime's internal `_` members (terserFor),
-// ASCII-only output (espruino-cli replaces characters above 255 with "?"). Per app, the build
+// ASCII-only output (espruino-cli replaces characters above 255 with "?"); then the IIFE
+// flattened: its top-level names become `$` globals (build/flatten.ts). Per app, the build
 // leaves out what the app's tokens cannot reach (appNames; docs/build.md "What the build leaves out").
 import type { RollupOptions, Plugin } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
@@ -14,6 +15,7 @@ import * as acorn from 'acorn';
 import { simple as walk } from 'acorn-walk';
 import { join } from 'node:path';
 import { ROOT } from './boards';
+import { flatten, type Edit } from './flatten';
 import { decide, leftOutLine, taken, niiName, STATS_OPTION, type Decision } from './features';
 
 /** The id of the generated entry module. */
@@ -42,17 +44,22 @@ export function terserFor(names: AppNames | null): MinifyOptions {
   return { ...TERSER, mangle: { properties: { regex: /^_/, reserved } } };
 }
 
-/** What the minifier was given and its source map back to that (host/bundle.ts maps checker findings through it to the app). */
-export interface MinifyRecord { input?: string; map?: object }
+/** What the minifier was given, its source map back to that, and the edits flattening made after it (host/bundle.ts maps checker findings through them to the app). */
+export interface MinifyRecord { input?: string; map?: object; minified?: string; edits?: Edit[] }
 
-/** terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds start-up time here); with `record`, its input and source map kept there. */
+/**
+ * terser over the rendered chunk, in this thread (@rollup/plugin-terser's worker pool only adds
+ * start-up time here), then the runtime's IIFE flattened (build/flatten.ts); with `record`, its
+ * input, source map and the flattening's edits kept there.
+ */
 function terserChunk(options: MinifyOptions, record?: MinifyRecord): Plugin {
   return {
     name: 'espimp-terser',
     async renderChunk(code) {
       const out = await minify(code, record ? { ...options, sourceMap: { asObject: true } } : options);
-      if (record) Object.assign(record, { input: code, map: out.map });
-      return { code: unicodeEscapes(out.code || ''), map: null };
+      const flat = flatten(out.code || '');
+      if (record) Object.assign(record, { input: code, map: out.map, minified: out.code, edits: flat.edits });
+      return { code: unicodeEscapes(flat.code), map: null };
     },
   };
 }

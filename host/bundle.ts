@@ -7,6 +7,7 @@ import { rollup, type RollupLog } from 'rollup';
 import { minify } from 'terser';
 import * as acorn from 'acorn';
 import { SourceMap } from 'node:module';
+import { beforeFlatten } from '../build/flatten';
 import { appCode, readApp, mapBack, type AppCode } from './app';
 import { emitCosts, formatEmitCost, scanWithoutEnums } from './typecheck';
 import { UserError } from '../build/user-error';
@@ -86,7 +87,8 @@ function offsetOf(text: string, line: number, column: number): number {
 }
 
 /**
- * Where a position in the bundle `code` is in the app's own file: back through terser's source
+ * Where a position in the bundle `code` is in the app's own file: back through the flattening
+ * (build/flatten.ts), then terser's source
  * map to the rendered chunk (the app is its tail, Rollup's footer), then through the app's own
  * map (a .ts app's lines); `bundle.js:L:C` when it is in the runtime. (The ASCII escaping after
  * terser, "\xHH" -> "\u00HH", can shift a column by 2 per such escape before it on the line.)
@@ -94,6 +96,11 @@ function offsetOf(text: string, line: number, column: number): number {
 function appPosition(code: string, line: number, column: number, app: string, source: AppCode, record: MinifyRecord, file: string): string {
   let chunk = code, l = line, c = column;
   if (record.input && record.map) {
+    if (record.minified && record.edits && record.edits.length) {
+      const minified = lineColumn(record.minified, beforeFlatten(offsetOf(code, line, column), record.edits));
+      line = minified.line;
+      column = minified.column;
+    }
     const m = mapBack(new SourceMap(record.map as any), line, column);
     if (!m) return `bundle.js:${line}:${column}`;
     chunk = record.input;
