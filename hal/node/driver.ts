@@ -164,14 +164,19 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
    * Node gets a copy unless the kernel takes them before send() returns. On loopback it does:
    * lo frees a send's buffer at once, so a send is queued only when Node cannot try it at once
    * (sends already queued, or no try_send). So the bytes are lent when nothing is queued and the
-   * endpoint's last copied send was not queued either (`lends`).
+   * endpoint's last copied send was not queued either (`lends`). Such a send to a unicast
+   * 127.x address goes without a completion callback, which costs a process.nextTick per send
+   * (2.5 % of the send bench): it needs no SO_BROADCAST and no route, so it fails only where a
+   * firewall rule on lo rejects it or the kernel is out of memory, and that failure is then not
+   * counted (docs/decisions.md). Every other send — a broadcast, a group, a copy, real-LAN
+   * mode — has the callback, which counts and reports a failure (`ep.sent`).
    */
   function transmit(ep: Endpoint, dst: string, port: number, data: Uint8Array | string): number {
     if (loopback && !dst.startsWith('127.') && !(isGroup(quad(dst)) && ep.mif && ep.groups[dst])) return -1;
     const s = ep.socks[0];
     // a string as its UTF-8 bytes (a lone surrogate as U+FFFD, as firmware/codec.ts encodes it)
     if (typeof data == 'string') s.send(Buffer.from(data, 'utf8'), port, dst, ep.sent);
-    else if (ep.lends && !s.getSendQueueCount()) s.send(data, port, dst, ep.sent);
+    else if (ep.lends && !s.getSendQueueCount()) s.send(data, port, dst, dst === LOOPBACK_BROADCAST || !dst.startsWith('127.') ? ep.sent : undefined);
     else {
       s.send(Buffer.from(data), port, dst, ep.sent);
       ep.lends = loopback && !s.getSendQueueCount();
