@@ -16,7 +16,7 @@ import { simple as walk } from 'acorn-walk';
 import { join } from 'node:path';
 import { ROOT } from './boards';
 import { flatten, type Edit } from './flatten';
-import { decide, leftOutLine, taken, niiName, STATS_OPTION, type Decision } from './features';
+import { decide, leftOutLine, taken, niiName, STATS_OPTION, BOOT_NAME, type Decision } from './features';
 
 /** The id of the generated entry module. */
 const ENTRY_ID = '\0espimp-entry';
@@ -140,8 +140,8 @@ export function whyAll(n: AppNames | null): string | null {
  * `names`, on a board with NIIs `niis`, with or without --stats; and the report line saying
  * what it left out and why.
  */
-export function pruning(names: AppNames | null, o: { niis: string[]; stats?: boolean }): { decisions: Decision[]; line: string } {
-  const all = [...(names ? names.values : []), ...(o.stats ? [STATS_OPTION] : []), ...o.niis.map(niiName)];
+export function pruning(names: AppNames | null, o: { niis: string[]; stats?: boolean; boot?: boolean }): { decisions: Decision[]; line: string } {
+  const all = [...(names ? names.values : []), ...(o.stats ? [STATS_OPTION] : []), ...(o.boot ? [BOOT_NAME] : []), ...o.niis.map(niiName)];
   const decisions = decide(all, !names ? 'unparsed' : usesAll(names) ? 'wide' : null);
   return { decisions, line: leftOutLine(decisions, whyAll(names)) };
 }
@@ -168,15 +168,15 @@ function featureModules(decisions: Decision[]): Plugin {
 }
 
 /**
- * firmware/net.ts (as JavaScript, after TypeScript) without the class methods and object
- * members named in `drop` (the members of off features, build/features.ts), cut out by their
- * syntax tree positions.
+ * firmware/net.ts and hal/espruino/platform.ts (as JavaScript, after TypeScript) without the
+ * class methods and object members named in `drop` (the members of off features,
+ * build/features.ts), cut out by their syntax tree positions.
  */
 function membersPrune(drop: string[]): Plugin {
   return {
     name: 'espimp-members-prune',
     transform(code, id) {
-      if (!drop.length || !/[\\/]firmware[\\/]net\.ts$/.test(id)) return null;
+      if (!drop.length || !/[\\/](firmware[\\/]net|hal[\\/]espruino[\\/]platform)\.ts$/.test(id)) return null;
       const cuts: [number, number][] = [];
       const name = (k: any) => (k.type === 'Identifier' ? k.name : k.value);
       walk(this.parse(code) as any, {
@@ -205,9 +205,10 @@ function virtualEntry(source: string): Plugin {
 /**
  * Rollup options for one bundle: `entry` is the generated entry source, `app` the app's
  * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs,
- * opts.stats whether the entry adds the live view's reporter (it needs the counters and `_live`).
+ * opts.stats whether the entry adds the live view's reporter (it needs the counters and `_live`),
+ * opts.boot whether the app boots like an imp (firmware/boot.ts needs the platform's cancel()).
  */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord; stats?: boolean }): RollupOptions & { output: any } {
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord; stats?: boolean; boot?: boolean }): RollupOptions & { output: any } {
   const names = opts.names, { decisions } = pruning(names, opts);
   const drop = decisions.filter((d) => d.take === 'off').flatMap((d) => d.feature.members || []);
   return {

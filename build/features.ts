@@ -20,6 +20,8 @@ import { TYPES, BY_NII, HAS_CELL } from '../firmware/niis';
 
 /** The name a build with --stats adds to the app's names (the live view's reporter calls for what it reads). */
 export const STATS_OPTION = '--stats';
+/** The name the build adds for an app that boots like an imp (build/boot-transform.ts): firmware/boot.ts cancels its time limit. */
+export const BOOT_NAME = '--boot';
 /** The names a board adds to the app's names: `nii:` + each of its NIIs. */
 export const niiName = (nii: string) => `nii:${nii}`;
 
@@ -41,7 +43,7 @@ export interface Feature {
   off?: string;
   /** Instead of an off twin: the module's source generated from the names that call for parts of it (the constant tables: only the named entries). */
   generate?: (called: string[]) => string;
-  /** Members of firmware/net.ts's objects (imp.net, interfaces, sockets) that only this feature's names reach: cut out of the classes when it is off. */
+  /** Members of firmware/net.ts's objects (imp.net, interfaces, sockets) or of the Espruino platform (hal/espruino/platform.ts) that only this feature's names reach: cut out when it is off. */
   members?: string[];
 }
 
@@ -58,6 +60,8 @@ export const FEATURES: Feature[] = [
   { name: 'agent', calledFor: ['agent'], reach: 'global', module: 'firmware/agent.ts', off: 'firmware/agent-off.ts' },
   { name: 'blob methods', calledFor: BLOB_MORE, module: 'firmware/blob-more.ts', off: 'firmware/blob-more-off.ts' },
   { name: 'timers', calledFor: ['wakeup', 'cancelwakeup', 'millis'], module: 'firmware/timers.ts', off: 'firmware/timers-off.ts' },
+  // the platform's cancel(): the timers (cancelwakeup), the live view's reporter and a booting app's time limit use it
+  { name: 'timer cancelling', calledFor: ['wakeup', 'cancelwakeup', 'millis', STATS_OPTION, BOOT_NAME], members: ['cancel'] },
   { name: 'counters', calledFor: ['stats', STATS_OPTION], module: 'firmware/counters.ts', off: 'firmware/counters-off.ts' },
   { name: 'stats()', calledFor: ['stats'], members: ['stats'] },
   { name: 'extended config', calledFor: ['wificonfig', 'staticconfig'], module: 'firmware/extended.ts', off: 'firmware/extended-off.ts' },

@@ -67,10 +67,10 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
   // findings in such an app's rewritten text are shown at bundle.js:L:C, not mapped back)
   const ast = parseApp(app);
   const boot = o.boot !== false && !!ast && topLevelInfoCalls(ast).length > 0;
-  const niis = Object.keys(board.niis), prune = pruning(names, { niis, stats: o.stats });
+  const niis = Object.keys(board.niis), prune = pruning(names, { niis, stats: o.stats, boot });
   const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: taken(prune.decisions, 'extended config'), boot, stats: o.stats });
   const record: MinifyRecord = {};
-  return { board, app, source, record, leftOut: prune.line, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis, names, record, stats: o.stats }) };
+  return { board, app, source, record, leftOut: prune.line, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis, names, record, stats: o.stats, boot }) };
 }
 
 /** Line and column (from 1) of offset `i` in `text`. */

@@ -1,6 +1,6 @@
 // What the build leaves out per app (build/config.ts, docs/build.md "What the build leaves
 // out"): the token scan (appNames), the blob methods of firmware/blob-more.ts, imp's timer
-// members (firmware/timers.ts), the counters (firmware/counters.ts), the unnamed imp.net state names, and the mangling of the runtime's internal `_` members. Checked on
+// members (firmware/timers.ts), the counters (firmware/counters.ts), the platform's cancel(), the unnamed imp.net state names, and the mangling of the runtime's internal `_` members. Checked on
 // the scan itself and on real bundles run on the real interpreter (espruino-wifi stand-ins).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -58,7 +58,10 @@ Scan('terserFor: internal members mangled, the app\'s own `_` names reserved; no
 Scan('the report says what was left out and why, or why everything was kept', () => {
   const lean = pruning(appNames('var f = imp.net.open({ interface: "wl0" }); f.openudp(null).isopen();'), { niis: ['wl0'] }).line;
   assert.ok(lean.startsWith('left out: agent (no agent), '), lean);
-  for (const part of ['counters (no stats/--stats)', 'multicast (no join/leave)', 'live view (no --stats)', '2 of 3 NIIs (not on the board)']) assert.ok(lean.includes(part), part);
+  for (const part of ['counters (no stats/--stats)', 'multicast (no join/leave)', 'live view (no --stats)', '2 of 3 NIIs (not on the board)', 'timer cancelling (no wakeup/cancelwakeup/…)']) assert.ok(lean.includes(part), part);
+  // the platform's cancel() stays for the timers, the live view and a booting app
+  for (const o of [{ stats: true }, { boot: true }]) assert.not.ok(pruning(appNames('x'), { niis: ['wl0'], ...o }).line.includes('timer cancelling'), JSON.stringify(o));
+  assert.not.ok(pruning(appNames('imp.millis()'), { niis: ['wl0'] }).line.includes('timer cancelling'));
   assert.not.ok(lean.includes('isopen'), lean);
   const stats = pruning(appNames('x.stats()'), { niis: ['wl0'], stats: true }).line;
   assert.not.ok(/counters|stats\(\)|live view/.test(stats), stats);
@@ -87,6 +90,7 @@ const FULL = appFile('full.js', [
   'b.writen(0x1234, "w"); b.writestring("hé"); b.seek(0);',
   'got.push(b.readn("w"), b.readstring(9), b.tell(), b.eos());',
   'var o = { _mine: 5 }; got.push(o._mine, JSON.stringify(o), Object.keys(imp).sort().join(), imp.millis() >= 0, imp.net.stats());',
+  'got.push(typeof imp.cancelwakeup(imp.wakeup(60, function () { got.push("woke"); })));',
   'var f = imp.net.open({ interface: "wl0" }); got.push(SEND_ERROR_WOULDBLOCK, f.getstate(), ["isopen", "onreceive"].length);',
   'try { imp.net.open({ interface: "wl0", staticconfig: 5 }); } catch (e) { got.push(e.code); }',
 ]);
@@ -107,7 +111,7 @@ async function run(app: string): Promise<{ got: unknown[]; code: string }> {
 Bundles('an app naming no extra blob method or state gets neither, and still works', async () => {
   const { got, code } = await run(LEAN);
   assert.equal(got, [1, 105, 'CONNECTED,WIFI_STOPPED', 3, 3, 'bytes,constructor,len,tostring', 'net', 0, 'function']);
-  for (const left of ['readstring', 'swap4', 'SCANNING', 'CELLULAR_PINGING', 'wakeup', 'refused', 'SEND_ERROR', 'getstate', 'isopen', 'onreceive(', 'setIP', 'cell0', '"ethernet"']) {
+  for (const left of ['readstring', 'swap4', 'SCANNING', 'CELLULAR_PINGING', 'wakeup', 'refused', 'SEND_ERROR', 'getstate', 'isopen', 'onreceive(', 'setIP', 'cell0', '"ethernet"', 'cancel:']) {
     assert.not.ok(code.includes(left), left);
   }
   assert.not.ok(/\._(drain|ring|socks|net)\b/.test(code), 'internal members are mangled');
@@ -119,8 +123,22 @@ Bundles('an app naming no extra blob method or state gets neither, and still wor
 Bundles('an app naming them gets them, with impOS values and behaviour; its own `_` members stay whole', async () => {
   const { got, code } = await run(FULL);
   assert.equal(got, [100, 300, 105, 0x1234, 'hé', 5, true, 5, '{"_mine":5}', 'cancelwakeup,millis,net,wakeup', true,
-    { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 }, 4, 0, 2, 'ERR_BAD_ARG']);
-  for (const kept of ['readstring', 'swap4', 'wakeup', 'refused', 'isopen(', 'onreceive(', 'staticconfig', 'setIP']) assert.ok(code.includes(kept), kept);
+    { sent: 0, refused: 0, received: 0, delivered: 0, dropped: 0, oversize: 0, failed: 0 }, 'undefined', 4, 0, 2, 'ERR_BAD_ARG']);
+  for (const kept of ['readstring', 'swap4', 'wakeup', 'refused', 'isopen(', 'onreceive(', 'staticconfig', 'setIP', 'cancel:']) assert.ok(code.includes(kept), kept);
+});
+
+Bundles('an app that boots like an imp keeps the platform\'s cancel(): its time limit is cancelled once the link is up', async () => {
+  const app = appFile('boots.js', ['var ip = imp.net.info().ipv4;', 'console.log("booted " + typeof ip.address);']);
+  const { code } = await buildBundle({ board: 'espruino-wifi', app });
+  assert.ok(code.includes('cancel:'), 'the platform keeps cancel()');
+  const dev = await startDevice({ boot: standinsFor('espruino-wifi'), files: netFile(), app: code });
+  try {
+    await dev.until(() => dev.lines.some((l) => l.startsWith('booted ')) || dev.faults.length > 0, 'the app\'s top level after boot');
+    assert.equal(dev.faults, [], 'no uncaught errors');
+    assert.ok(dev.lines.includes('booted string'), dev.lines.join(' | '));
+  } finally {
+    await dev.kill();
+  }
 });
 
 Scan.run();
