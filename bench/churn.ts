@@ -315,7 +315,7 @@ export function mockChurn(o: ChurnOptions): ChurnResult {
   const peerDev = lan.device(184), got: string[] = [], Q = 7000, P = 7001;
   peerDev.driver.up('eth0', {}, () => {});
   lan.run(200);
-  peerDev.driver.open('eth0', Q, (d) => { got.push(Buffer.from(d as Uint8Array).toString()); });
+  peerDev.driver.open('eth0', Q, { _recv: (d) => { got.push(Buffer.from(d as Uint8Array).toString()); } });
   const t0 = Date.now();
   /** Run the clock until `f` calls back (a guard of 10 virtual days). */
   const step = (f: (done: () => void) => void) => {

@@ -102,10 +102,12 @@ export function runSoak(o: SoakOptions): SoakResult {
     };
     // every datagram the LAN hands an app's socket, by kind
     const open = dev.driver.open;
-    dev.driver.open = (nii, port, onmsg) => open(nii, port, (data, from, fromPort, to) => {
-      const k = kind(data as Uint8Array);
-      delivered[k] = (delivered[k] || 0) + 1;
-      onmsg(data, from, fromPort, to);
+    dev.driver.open = (nii, port, rx) => open(nii, port, {
+      _recv: (data, from, fromPort, to) => {
+        const k = kind(data as Uint8Array);
+        delivered[k] = (delivered[k] || 0) + 1;
+        rx._recv(data, from, fromPort, to);
+      },
     });
     const p = guarded(dev.platform, (l) => dev.platform.write('ERROR: ' + l));
     const rt = createRuntime(p, { mock: dev.driver }, SIM_BOARD);

@@ -199,7 +199,7 @@ class Sock implements UdpSocket {
     var t = this, f = t._iface, i = 16384, n = port ? 1 : 8, q = Math.random() * 16384 | 0, p = port, h;
     while (i-- && n) {
       if (!port) p = 49152 + ++q % 16384;
-      if (!t._dev._ports[p] && (n--, (h = f._drv.open(f.nii, p, t._recv.bind(t))) >= 0)) {
+      if (!t._dev._ports[p] && (n--, (h = f._drv.open(f.nii, p, t)) >= 0)) {
         t._handle = h;
         t._port = p;
         return t._dev._ports[p] = true;

@@ -32,6 +32,13 @@ export interface LinkConfig {
  */
 export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: number, to: string | null) => void;
 
+/**
+ * What an endpoint delivers to: the driver calls `rx._recv(…)` (an OnDatagram) for every
+ * datagram. An object, not a callback, so the runtime hands over its socket itself: a bound
+ * function per socket would cost blocks on Espruino for as long as the socket is open.
+ */
+export interface Receiver { _recv: OnDatagram }
+
 /** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
 export interface NetDriver {
   /** Start bringing `nii` up with `cfg`; report every link change through `report`, never synchronously. Returns 0, or <0 when it cannot start. */
@@ -40,8 +47,8 @@ export interface NetDriver {
   down(nii: string): void;
   /** Address facts of `nii` while it has them, else null. */
   addr(nii: string): IpInfo | null;
-  /** Open a UDP endpoint on `nii` bound to `port`, delivering to `onmsg`. Returns a handle >= 0, or <0 when the port cannot be bound. */
-  open(nii: string, port: number, onmsg: OnDatagram): number;
+  /** Open a UDP endpoint on `nii` bound to `port`, delivering to `rx._recv`. Returns a handle >= 0, or <0 when the port cannot be bound. */
+  open(nii: string, port: number, rx: Receiver): number;
   /**
    * Hand `data` to the stack for ip:port: bytes, or a string to send as its UTF-8 bytes (the driver
    * encodes it, natively where it can; the runtime has checked it is at most 65,507 bytes). Returns 0 when handed over, <0 on failure

@@ -21,8 +21,10 @@ function up(lan: Lan, host: number, nii = 'eth0', cfg = {}) {
 
 /** Open an endpoint on dev recording into `log`. */
 function listen(lan: Lan, dev: MockDevice, port: number, log: Rx[], nii = 'eth0') {
-  return dev.driver.open(nii, port, (d, from, fromPort, to) => {
-    log.push({ dev: dev.name, data: typeof d === 'string' ? d : Buffer.from(d).toString(), from, fromPort, to, t: lan.clock.now() });
+  return dev.driver.open(nii, port, {
+    _recv: (d, from, fromPort, to) => {
+      log.push({ dev: dev.name, data: typeof d === 'string' ? d : Buffer.from(d).toString(), from, fromPort, to, t: lan.clock.now() });
+    },
   });
 }
 
@@ -90,12 +92,12 @@ deliver('the driver contract: one endpoint per port per device, close frees it, 
   a.driver.up('eth0', {}, () => {});
   lan.run(200);
   assert.equal(a.driver.addr('eth0'), { address: '192.168.1.1', netmask: '255.255.255.0', gateway: '192.168.1.1' });
-  const h = a.driver.open('eth0', 7000, () => {});
+  const h = a.driver.open('eth0', 7000, { _recv: () => {} });
   assert.ok(h >= 0);
-  assert.ok(a.driver.open('eth0', 7000, () => {}) < 0, 'port held');
-  assert.ok(up(lan, 2).dev.driver.open('eth0', 7000, () => {}) >= 0, 'another device may');
+  assert.ok(a.driver.open('eth0', 7000, { _recv: () => {} }) < 0, 'port held');
+  assert.ok(up(lan, 2).dev.driver.open('eth0', 7000, { _recv: () => {} }) >= 0, 'another device may');
   a.driver.close(h);
-  assert.ok(a.driver.open('eth0', 7000, () => {}) >= 0);
+  assert.ok(a.driver.open('eth0', 7000, { _recv: () => {} }) >= 0);
   assert.ok(a.driver.send(99, '192.168.1.2', 1, text('x')) < 0, 'unknown handle');
   a.driver.down('eth0');
   assert.is(a.driver.addr('eth0'), null);
@@ -200,7 +202,7 @@ links('a pulled cable stops delivery (also of datagrams in flight); plugging it 
 links('a device that is down cannot send: the driver returns < 0 and nothing reaches the wire', () => {
   const lan = new Lan();
   const { dev: a } = up(lan, 1, 'wl0', { wificonfig: { ssid: 'espimp-lab', key: 'secret' } });
-  const ha = a.driver.open('wl0', 4000, () => {});
+  const ha = a.driver.open('wl0', 4000, { _recv: () => {} });
   a.unplug('radio');
   lan.run(1);
   assert.ok(a.driver.send(ha, '192.168.1.2', 4000, text('x')) < 0);
@@ -230,8 +232,8 @@ wire('every datagram is recorded with time, addresses, ports and a copy of the b
   const lan = new Lan();
   const a = up(lan, 1).dev, b = up(lan, 2).dev;
   const got: Uint8Array[] = [];
-  const ha = a.driver.open('eth0', 4000, () => {});
-  b.driver.open('eth0', 5000, (d) => got.push(d as Uint8Array));
+  const ha = a.driver.open('eth0', 4000, { _recv: () => {} });
+  b.driver.open('eth0', 5000, { _recv: (d) => { got.push(d as Uint8Array); } });
   const t = lan.clock.now();
   const payload = text('abc');
   a.driver.send(ha, '192.168.1.2', 5000, payload);

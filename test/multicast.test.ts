@@ -231,7 +231,7 @@ pc('a send to 239.1.2.3 throws ERR_NOT_PRIVATE; the driver refuses a group not j
     const s = f.openudp(() => {}, 5400);
     assert.is(codeOf(() => s.join('239.1.2.3')), 'ERR_BAD_GROUP');
     assert.is(codeOf(() => s.send('239.1.2.3', MDNS, 'x')), 'ERR_NOT_PRIVATE');
-    const d = fx.drivers[0], h = d.open('eth0', 5401, () => {});
+    const d = fx.drivers[0], h = d.open('eth0', 5401, { _recv: () => {} });
     assert.ok(h >= 0);
     assert.is(d.send(h, G, MDNS, 'x'), -1, 'not joined');
     assert.is(d.join!(h, '239.1.2.3'), -1);

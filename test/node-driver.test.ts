@@ -191,7 +191,7 @@ loop('a send the kernel refuses (a broadcast from a socket without SO_BROADCAST:
   try {
     await new Promise<void>((resolve) => d.up('eth0', {}, (s) => { if (s === 1) resolve(); }));
     dgram.Socket.prototype.setBroadcast = function () {};
-    const h = d.open('eth0', 22052, () => {});
+    const h = d.open('eth0', 22052, { _recv: () => {} });
     dgram.Socket.prototype.setBroadcast = setBroadcast;
     assert.is(d.send(h, '192.168.77.255', 22053, new Uint8Array([1])), 0, 'handed to Node: the kernel answers later');
     assert.is(d.send(h, '192.168.77.255', 22054, 'text'), 0);
@@ -247,7 +247,7 @@ real('binds the unicast, subnet-broadcast and limited-broadcast sockets; toAddre
     await w.until(() => links[links.length - 1] === 1, 'link 1');
     assert.equal(links, [4, 5, 1]);
     assert.equal(d.addr('eth0'), { address: '127.0.0.1', netmask: '255.0.0.0', broadcast: '127.255.255.255' });
-    const h = d.open('eth0', 22041, (data, from, port, to) => { got.push([Buffer.from(data as Uint8Array).toString(), from, port, to]); w.pulse(); });
+    const h = d.open('eth0', 22041, { _recv: (data, from, port, to) => { got.push([Buffer.from(data as Uint8Array).toString(), from, port, to]); w.pulse(); } });
     assert.ok(h >= 0);
     assert.equal(d.bound(), ['127.0.0.1:22041', '127.255.255.255:22041', '255.255.255.255:22041']);
     p.setBroadcast(true);
@@ -290,7 +290,7 @@ real('sends with TTL 1 (read by a CPython receiver with IP_RECVTTL)', async () =
     let up = false;
     d.up('eth0', {}, (l) => { up = l === 1; w.pulse(); });
     await w.until(() => up, 'link up');
-    const h = d.open('eth0', 22051, () => {});
+    const h = d.open('eth0', 22051, { _recv: () => {} });
     assert.is(d.send(h, '127.0.0.1', 22050, new TextEncoder().encode('ttl?')), 0);
     await w.until(() => /^ready\n.*\n/.test(out), 'the python report');
     assert.is(out.split('\n')[1], 'ttl? [1] 22051');
@@ -309,7 +309,7 @@ real('no usable interface: the link is reported unhappy', async () => {
     await w.until(() => links.length === 1, 'a report');
     assert.equal(links, [7]);
     assert.is(d.addr('eth0'), null);
-    assert.is(d.open('eth0', 22060, () => {}), -1);
+    assert.is(d.open('eth0', 22060, { _recv: () => {} }), -1);
   }
 });
 

@@ -23,7 +23,7 @@ function pair(board: Partial<BoardSettings> = {}, lanOpts: LanOptions = {}) {
 
 /** The runtime of a device at .2 whose mock driver's receive path is wrapped by `wrap`. */
 function wrapped(lan: Lan, wrap: (onmsg: OnDatagram) => OnDatagram) {
-  return boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, onmsg) => d.open(nii, port, wrap(onmsg)) }) }).rt;
+  return boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, rx) => d.open(nii, port, { _recv: wrap((data, from, fromPort, to) => rx._recv(data, from, fromPort, to)) }) }) }).rt;
 }
 
 const args = suite('receive: callback arguments');

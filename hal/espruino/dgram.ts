@@ -10,43 +10,43 @@
 // a unicast one on the same port; without the optional primitives join throws ERR_NOT_SUPPORTED.
 // One board has one table of sockets, so it and these functions sit at the top of the module: on
 // Espruino a function defined inside another costs 3 more blocks for as long as it lives, and
-// each socket shares one 'message' handler (the socket carries its port and callback).
+// each socket shares one 'message' handler (the socket carries its port and receiver).
 // BOARD CODE: Espruino-safe syntax only.
-import type { OnDatagram } from '../contract';
+import type { Receiver } from '../contract';
 
 declare var E: any;
 declare function require(name: string): any;
 
 /** The endpoint half of a NetDriver, and its sockets by handle. */
 export interface Endpoints {
-  open(nii: string, port: number, onmsg: OnDatagram): number;
+  open(nii: string, port: number, rx: Receiver): number;
   /** The contract's send. */
   send(h: number, ip: string, port: number, data: Uint8Array | string): number;
   close(h: number): void;
 }
 
-/** Sockets by handle (null: free); each carries its driver callback (_onmsg) and port (_port). */
+/** Sockets by handle (null: free); each carries what it delivers to (_rx) and its port (_port). */
 export var socks: any[] = [];
 /** Every socket's recvBufferSize; the sender address the app sees for ip, or null to drop the datagram (absent: ip as it is). */
 var recvBufferSize = 528, from: ((ip: string) => string | null) | undefined;
 
-/** Every socket's 'message' handler (`this`: the socket, whose _onmsg is the driver's callback). */
+/** Every socket's 'message' handler (`this`: the socket, whose _rx is the driver's receiver). */
 var message = function (this: any, msg: string, info: any) {
   var a = from ? from(info.address) : info.address;
-  if (a) this._onmsg(msg, a, info.port, null);
+  if (a) this._rx._recv(msg, a, info.port, null);
 };
 
-/** A new socket, not bound, delivering to `onmsg`. */
-export var makeSocket = function (onmsg: OnDatagram) {
+/** A new socket, not bound, delivering to `rx`. */
+export var makeSocket = function (rx: Receiver) {
   var s = require('dgram').createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: recvBufferSize });
-  s._onmsg = onmsg;
+  s._rx = rx;
   s.on('message', message);
   return s;
 };
 
 /** A new socket for handle h on `port`, bound (throws when the port cannot be had). */
-var bind = function (h: number, port: number, onmsg: OnDatagram) {
-  var s = makeSocket(onmsg);
+var bind = function (h: number, port: number, rx: Receiver) {
+  var s = makeSocket(rx);
   s._port = port;
   s.bind(port);
   s.on('close', reopen);
@@ -58,16 +58,16 @@ var bind = function (h: number, port: number, onmsg: OnDatagram) {
 // so its handle is bound again on its port. One handler for every socket (`this` is the socket).
 var reopen = function (this: any) {
   var h = socks.indexOf(this);
-  if (h >= 0) try { bind(h, this._port, this._onmsg); } catch (e) { socks[h] = null; }
+  if (h >= 0) try { bind(h, this._port, this._rx); } catch (e) { socks[h] = null; }
 };
 
 /** The board's endpoints (createEndpoints sets how their sockets are made). */
 export var endpoints: Endpoints = {
-  open: function (nii, port, onmsg) {
+  open: function (nii, port, rx) {
     var h = socks.indexOf(null);
     if (h < 0) h = socks.length;
     try {
-      bind(h, port, onmsg);
+      bind(h, port, rx);
       return h;
     } catch (e) {
       return -1;
@@ -87,7 +87,7 @@ export var endpoints: Endpoints = {
   },
   close: function (h) {
     var s = socks[h];
-    // nothing of a closed socket is kept (its callback holds the runtime's socket)
+    // nothing of a closed socket is kept (its receiver is the runtime's socket)
     socks[h] = null;
     if (s) setTimeout(function () { s.close(); }, 0);
   },

@@ -48,7 +48,7 @@ var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: n
   addr: () => up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null,
   // called, not handed on: terser then splits `endpoints` into its functions and leaves out its
   // send, which this driver writes out itself (150 bytes)
-  open: (nii, port, onmsg) => endpoints.open(nii, port, onmsg),
+  open: (nii, port, rx) => endpoints.open(nii, port, rx),
   // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
   // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
   // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
@@ -74,7 +74,7 @@ var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: n
   _broadcaster: (h) => {
     var s = broadcasters[h];
     if (!s) {
-      s = broadcasters[h] = makeSocket(socks[h]._onmsg);
+      s = broadcasters[h] = makeSocket(socks[h]._rx);
       // closed by an empty datagram (dgram.ts): made again at the next broadcast
       s.on('close', function () { if (broadcasters[h] == s) broadcasters[h] = null; });
     }

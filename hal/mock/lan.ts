@@ -12,7 +12,7 @@
 // endpoints included (as IP_MULTICAST_LOOP does), but not the sending endpoint itself (as a
 // broadcast's sender does not hear it); toAddress = the group. An endpoint sends to a group only
 // once joined (the runtime checks that first).
-import type { NetDriver, Platform, IpInfo, LinkConfig, OnDatagram } from '../contract';
+import type { NetDriver, Platform, IpInfo, LinkConfig, Receiver } from '../contract';
 import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
@@ -60,7 +60,7 @@ export interface LanCounts {
   /** Deliveries whose endpoint closed or whose device lost its link while they were on their way. */ gone: number;
 }
 
-interface Endpoint { dev: MockDevice; nii: string; port: number; onmsg: OnDatagram; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
+interface Endpoint { dev: MockDevice; nii: string; port: number; rx: Receiver; open: boolean; told?: boolean; groups?: { [group: string]: boolean } }
 
 
 export class Lan {
@@ -144,7 +144,7 @@ export class Lan {
       this.clock.timer((f.delay ?? 1) + late, () => {
         if (!ep.open || !ep.dev.connected(ep.nii)) { this.counts.gone++; return; }
         this.counts.delivered++;
-        ep.onmsg(new Uint8Array(bytes), from, fromPort, to);
+        ep.rx._recv(new Uint8Array(bytes), from, fromPort, to);
       });
     }
   }
@@ -257,9 +257,9 @@ export class MockDevice {
         const s = l.cfg.staticconfig;
         return { address: l.ip, netmask: s?.netmask || lan.netmask, gateway: s?.gateway || `${lan.subnet}.1` };
       },
-      open: (nii, port, onmsg) => {
+      open: (nii, port, rx) => {
         if (eps.some((e) => e.open && e.port === port)) return -1;
-        const ep: Endpoint = { dev: this, nii, port, onmsg, open: true };
+        const ep: Endpoint = { dev: this, nii, port, rx, open: true };
         // a closed endpoint's handle is given out again (a device that opens and closes sockets
         // forever holds as many handles as it has open at once, as the boards' drivers do)
         let h = eps.findIndex((e) => !e.open);

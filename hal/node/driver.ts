@@ -21,7 +21,7 @@
 // kernel rejects, a socket error) arrive through onfault too.
 import dgram from 'node:dgram';
 import os from 'node:os';
-import type { NetDriver, IpInfo, LinkConfig, Link, OnDatagram } from '../contract';
+import type { NetDriver, IpInfo, LinkConfig, Link, Receiver } from '../contract';
 import * as L from '../link';
 import { quad, broadcastOf, isGroup } from '../address';
 import { toLoopback, fromLoopback, isVirtualHost, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
@@ -82,7 +82,7 @@ interface LinkState { link: Link; info: IpInfo | null }
 /** One UDP endpoint: the unicast socket first, then the broadcast listeners. */
 interface Endpoint {
   nii: string; port: number; local: string; socks: dgram.Socket[]; names: string[]; open: boolean; told?: boolean;
-  onmsg: OnDatagram;
+  rx: Receiver;
   /** Joined groups -> their listener. */ groups: { [group: string]: dgram.Socket };
   /** Every send's callback (one for the endpoint, not one per send): a failure is counted and reported. */ sent: (err: Error | null) => void;
   /** Sends of bytes may lend them to Node (transmit()). */ lends: boolean;
@@ -185,7 +185,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
   }
 
   /** Bind a socket of `ep` to addr:port, delivering datagrams as sent to `to`; false when the bind failed. */
-  function listen(ep: Endpoint, onmsg: OnDatagram, addr: string, to: string, shared: boolean, group = false): boolean {
+  function listen(ep: Endpoint, rx: Receiver, addr: string, to: string, shared: boolean, group = false): boolean {
     // beside a Linux-port device (bound to 0.0.0.0:port with SO_REUSEADDR) a unicast bind needs SO_REUSEADDR too
     const s = dgram.createSocket({ type: 'udp4', reuseAddr: shared || !!opts.linuxPeer, lookup: literal as any });
     let binding = true, failed = false;
@@ -200,7 +200,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       counters.received++;
       // Node's Buffer is a Uint8Array, of this datagram alone: handed on as it is
       if (tap) tap(true, from, r.port, to, ep.port, msg, shared);
-      onmsg(msg, from, r.port, to);
+      rx._recv(msg, from, r.port, to);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (binding) {
@@ -257,12 +257,12 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       const info = connected(nii);
       return info ? { ...info } : null;
     },
-    open(nii, port, onmsg) {
+    open(nii, port, rx) {
       const info = links[nii] && links[nii].info;
       if (!info || !isPort(port)) return -1;
       const address = info.address as string, local = loopback ? toLoopback(address) as string : address;
       const ep: Endpoint = {
-        nii, port, local, socks: [], names: [], open: true, onmsg, groups: {}, lends: false,
+        nii, port, local, socks: [], names: [], open: true, rx, groups: {}, lends: false,
         // Node's error carries the destination (address, port)
         sent: (err) => {
           if (!err) return;
@@ -273,8 +273,8 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
       };
       const bcast: string[][] = loopback ? [[LOOPBACK_BROADCAST, VIRTUAL_BROADCAST]]
         : [info.broadcast as string, '255.255.255.255'].filter((b, i, all) => b !== local && all.indexOf(b) === i).map((b) => [b, b]);
-      let ok = listen(ep, onmsg, local, address, false);
-      for (const b of bcast) ok = ok && listen(ep, onmsg, b[0], b[1], true);
+      let ok = listen(ep, rx, local, address, false);
+      for (const b of bcast) ok = ok && listen(ep, rx, b[0], b[1], true);
       if (!ok) {
         ep.open = false;
         closeSockets(ep);
@@ -324,7 +324,7 @@ export function createNodeDriver(opts: NodeDriverOptions): NodeDriver {
           u.setMulticastTTL(1);
           ep.mif = true;
         }
-        const ok = listen(ep, ep.onmsg, group, group, true, true), s = ep.socks[ep.socks.length - 1];
+        const ok = listen(ep, ep.rx, group, group, true, true), s = ep.socks[ep.socks.length - 1];
         if (!ok) {
           ep.socks.pop();
           try { s.close(); } catch (e) { /* not bound */ }

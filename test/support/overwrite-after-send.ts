@@ -34,7 +34,7 @@ export async function overwriteAfterSend(host: number, port: number, count = 20)
       peer.on('message', (m) => { got.push(m.toString('latin1')); if (got.length === count) { clearTimeout(guard); resolve(); } });
     });
     await new Promise<void>((resolve) => d.up('eth0', {}, (s) => { if (s === 1) resolve(); }));
-    const h = d.open('eth0', port, () => {});
+    const h = d.open('eth0', port, { _recv: () => {} });
     if (h < 0) throw new Error(`cannot open port ${port}`);
     for (let i = 0; i < count; i++) {
       const text = `datagram ${String(i).padStart(7, '0')}`;
