@@ -193,10 +193,12 @@ class Sock implements UdpSocket {
   }
   /**
    * Bind through the driver to `port`, or (0) to a free port in 49152-65535, scanning from a
-   * random one and trying at most 8 free ones: true when bound.
+   * random one and trying at most 8 free ones: true when bound. The start mixes in the clock:
+   * every Espruino Linux-port process draws the same Math.random() sequence (a fixed seed), so
+   * two of them on one host would take the same port, which SO_REUSEPORT lets both bind.
    */
   _bind(port: number): boolean {
-    var t = this, f = t._iface, i = 16384, n = port ? 1 : 8, q = Math.random() * 16384 | 0, p = port, h;
+    var t = this, f = t._iface, i = 16384, n = port ? 1 : 8, q = (Math.random() * 16384 + t._dev._p.now()) % 16384 | 0, p = port, h;
     while (i-- && n) {
       if (!port) p = 49152 + ++q % 16384;
       if (!t._dev._ports[p] && (n--, (h = f._drv.open(f.nii, p, t)) >= 0)) {

@@ -146,6 +146,22 @@ unbound('the first successful send binds a port in 49152-65535; later sends keep
   assert.equal(held(lan), [ports[0]]);
 });
 
+unbound('devices whose Math.random() draws alike (every Espruino Linux-port process does) take different ephemeral ports at different times', () => {
+  const { lan, devices: [a, b] } = connectedLan(2);
+  const random = Math.random;
+  try {
+    Math.random = () => 0.5;
+    assert.is(a.f.openudp().send(THERE, 7000, 'a'), 0);
+    lan.run(1);
+    assert.is(b.f.openudp().send(THERE, 7000, 'b'), 0);
+  } finally {
+    Math.random = random;
+  }
+  const [pa, pb] = lan.wire.map((w) => w.fromPort);
+  assert.ok(pa >= 49152 && pb >= 49152 && pa <= 65535 && pb <= 65535, `${pa} ${pb}`);
+  assert.is.not(pa, pb, 'the clock moves the start');
+});
+
 unbound('a send that is not connected, rate limited or a data error does not bind', () => {
   const lan = new Lan();
   const b = boot(lan, 2, { bucket: { capacity: 1000, refill: 1, cost: 1000 } });
