@@ -204,12 +204,11 @@ function virtualEntry(source: string): Plugin {
 
 /**
  * Rollup options for one bundle: `entry` is the generated entry source, `app` the app's
- * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.niis the board's NIIs,
- * opts.stats whether the entry adds the live view's reporter (it needs the counters and `_live`),
- * opts.boot whether the app boots like an imp (firmware/boot.ts needs the platform's cancel()).
+ * JavaScript, appended after it; opts.names its scan (appNames(app)), opts.decisions what the
+ * build takes of each feature (pruning(): the app's names, the board's NIIs, --stats, boot).
  */
-export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; niis: string[]; names: AppNames | null; record?: MinifyRecord; stats?: boolean; boot?: boolean }): RollupOptions & { output: any } {
-  const names = opts.names, { decisions } = pruning(names, opts);
+export function rollupConfig(entry: string, app: string, opts: { minify?: boolean; names: AppNames | null; decisions: Decision[]; record?: MinifyRecord }): RollupOptions & { output: any } {
+  const names = opts.names, decisions = opts.decisions;
   const drop = decisions.filter((d) => d.take === 'off').flatMap((d) => d.feature.members || []);
   return {
     input: ENTRY_ID,

@@ -47,6 +47,9 @@ export interface Feature {
   members?: string[];
 }
 
+/** The timer members of firmware/timers.ts. */
+const TIMER_MEMBERS = ['wakeup', 'cancelwakeup', 'millis'];
+
 /** The blob methods of firmware/blob-more.ts. */
 export const BLOB_MORE = 'tell seek eos readn writen readstring writestring readblob writeblob resize swap2 swap4 get set'.split(' ');
 
@@ -59,9 +62,9 @@ const adder = (all: { [k: string]: unknown }, keep: string[]) => pick(all, keep)
 export const FEATURES: Feature[] = [
   { name: 'agent', calledFor: ['agent'], reach: 'global', module: 'firmware/agent.ts', off: 'firmware/agent-off.ts' },
   { name: 'blob methods', calledFor: BLOB_MORE, module: 'firmware/blob-more.ts', off: 'firmware/blob-more-off.ts' },
-  { name: 'timers', calledFor: ['wakeup', 'cancelwakeup', 'millis'], module: 'firmware/timers.ts', off: 'firmware/timers-off.ts' },
+  { name: 'timers', calledFor: TIMER_MEMBERS, module: 'firmware/timers.ts', off: 'firmware/timers-off.ts' },
   // the platform's cancel(): the timers (cancelwakeup), the live view's reporter and a booting app's time limit use it
-  { name: 'timer cancelling', calledFor: ['wakeup', 'cancelwakeup', 'millis', STATS_OPTION, BOOT_NAME], members: ['cancel'] },
+  { name: 'timer cancelling', calledFor: [...TIMER_MEMBERS, STATS_OPTION, BOOT_NAME], members: ['cancel'] },
   { name: 'counters', calledFor: ['stats', STATS_OPTION], module: 'firmware/counters.ts', off: 'firmware/counters-off.ts' },
   { name: 'stats()', calledFor: ['stats'], members: ['stats'] },
   { name: 'extended config', calledFor: ['wificonfig', 'staticconfig'], module: 'firmware/extended.ts', off: 'firmware/extended-off.ts' },

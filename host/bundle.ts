@@ -70,7 +70,7 @@ function configFor(o: BuildOptions, scan?: AppNames | null) {
   const niis = Object.keys(board.niis), prune = pruning(names, { niis, stats: o.stats, boot });
   const entry = entrySource(board, { lan: o.lan, ip: o.ip, statics: taken(prune.decisions, 'extended config'), boot, stats: o.stats });
   const record: MinifyRecord = {};
-  return { board, app, source, record, leftOut: prune.line, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, niis, names, record, stats: o.stats, boot }) };
+  return { board, app, source, record, leftOut: prune.line, cfg: rollupConfig(entry, boot ? bootTransform(app) : app, { minify: o.minify, names, decisions: prune.decisions, record }) };
 }
 
 /** Line and column (from 1) of offset `i` in `text`. */
