@@ -1,7 +1,8 @@
 // @serial: real sockets on the loopback LAN (the interpreter binds 0.0.0.0).
 // The linux board's bundles on the real Espruino interpreter (host/espruino/interpreter.ts), run
 // from Storage as a saved app: the echo answers byte for byte for 1..1460-byte payloads, strings
-// go out as their UTF-8 bytes, the sensor hub runs there with PC nodes. (Blob methods, bad
+// go out as their UTF-8 bytes, two interpreters on one host take different ephemeral ports, the
+// sensor hub runs there with PC nodes. (Blob methods, bad
 // input and the rate limit on every board: test/device-differential.test.ts.)
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -128,6 +129,36 @@ Echo('a send outside the loopback LAN (the guide\'s 192.168.0.1): 1, nothing sen
 });
 
 /** Open eth0 as global F and wait until it is connected. */
+Echo('two interpreters on one host take different ephemeral ports, and each gets the replies to its own', async () => {
+  // every Linux-port process draws the same Math.random() sequence; Espruino's reuseAddr is
+  // SO_REUSEPORT, so one port bound twice would split the replies between the two
+  const p = await peer(5);
+  const devs: Device[] = [];
+  try {
+    for (const host of [201, 202]) {
+      const dev = await boardDevice('linux', EMPTY, { host });
+      devs.push(dev);
+      await waitConnected(dev);
+      await dev.run('global.R = []; global.S = F.openudp(function (f, fp, t, tp, b) { R.push(b.tostring()); report({t: "got"}); })');
+      assert.is(await dev.call(`S.send("192.168.77.5", ${p.port}, "from ${host}")`), 0);
+      await p.count(devs.length);
+    }
+    const [a, b] = p.got.map((g) => g.port);
+    assert.ok(a >= 49152 && b >= 49152, `${a} ${b}`);
+    assert.is.not(a, b, 'different ports');
+    for (const [i, dev] of devs.entries()) {
+      const since = dev.events.length;
+      for (let k = 0; k < 4; k++) await p.send(`reply ${k}`, p.got[i].port);
+      await dev.until(() => dev.events.slice(since).filter((e) => e.t === 'got').length === 4, `4 replies at interpreter ${i + 1}`);
+      assert.equal(await dev.call('R'), ['reply 0', 'reply 1', 'reply 2', 'reply 3']);
+    }
+    for (const dev of devs) assert.equal(dev.faults, []);
+  } finally {
+    for (const dev of devs) await dev.kill();
+    await p.close();
+  }
+});
+
 async function waitConnected(dev: Device) {
   const since = dev.events.length;
   await dev.run('global.F = imp.net.open({interface: "eth0"}, function (s) { if (s == 1) report({t: "up"}); })');
