@@ -147,6 +147,17 @@ handler('a bad handler: ERR_BAD_CALLBACK, the old one stays', () => {
 
 const deliver = suite('receive: delivery');
 
+deliver('the driver delivers to the socket itself: no function or wrapper made per socket (on Espruino one costs blocks while the socket is open)', () => {
+  const lan = new Lan(), receivers: unknown[] = [];
+  const rt = boot(lan, 2, {}, { patch: (d) => ({ open: (nii, port, rx) => { receivers.push(rx); return d.open(nii, port, rx); } }) }).rt;
+  const f = rt.imp.net.open({ interface: 'eth0' }, null);
+  lan.run(200);
+  const bound = f.openudp(() => {}, 2000), unbound = f.openudp(() => {});
+  assert.is(unbound.send('192.168.1.3', 7000, 'binds'), 0);
+  assert.is(receivers.length, 2);
+  assert.ok(receivers[0] === bound && receivers[1] === unbound, 'the sockets openudp() returned');
+});
+
 deliver('delivery is asynchronous: never inside the driver\'s receive callback', () => {
   const lan = new Lan();
   let inside = false, insideCalls = 0, calls = 0;
