@@ -69,7 +69,7 @@ var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: n
   },
   /**
    * The unbound socket of handle h that its broadcasts leave from (made at its first broadcast;
-   * it delivers as the bound one does, whose socket carries the callback). A method, as _out.
+   * it delivers as the bound one does, to the receiver its socket carries). A method, as _out.
    */
   _broadcaster: (h) => {
     var s = broadcasters[h];
