@@ -45,5 +45,13 @@ export var copy = function (u: Uint8Array | string): Uint8Array {
   return new Uint8Array(u as Uint8Array);
 };
 
+/** Bytes `u` in the form a driver's route sends (hal/contract.ts Route): on the PC the bytes themselves. */
+export var wire = function (u: Uint8Array): any {
+  return u;
+};
+
+/** Whether a string must be encoded before a route sends it (absent: a route takes strings as they are, and encodes them). */
+export var wide: ((s: string) => boolean) | undefined;
+
 /** A typed array's slice() is a copy of the same type (V8): the ring copies a datagram out with one slice, not a view and its copy. */
 export var SLICE_COPIES = true;

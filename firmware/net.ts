@@ -5,12 +5,13 @@
 // top of the module, because on Espruino a function made inside another holds its scope chain,
 // 3 more blocks for as long as it lives; what every interface and socket of one device shares
 // (platform, drivers, board, bucket, ports, counters) is one Device object they hold (_dev).
-import type { NetDriver, Platform, BoardSettings, LinkConfig } from '../hal/contract';
+import type { NetDriver, Platform, BoardSettings, LinkConfig, Route } from '../hal/contract';
 import { fail } from './errors';
 import { quad, isPrivate, broadcastOf } from '../hal/address';
 import { Bucket } from './bucket';
 import { Ring } from './ring';
 import { Blob, utf8 } from './blob';
+import { wire, wide } from './codec';
 import { stateOf, isDown, CONNECTED } from './states';
 import * as Link from '../hal/link';
 import { withStates } from './constants';
@@ -50,6 +51,20 @@ var live = function (s: { _open: boolean }) {
 
 var checkCallback = function (cb: any) {
   if (cb != null && typeof cb != 'function') fail('BAD_CALLBACK', cb);
+};
+
+/**
+ * Send `d` (bytes or a string) to `port` through route `r`, in the wire form (a UTF-8 string as
+ * its bytes): false when it cannot (no wire form: E.toString gives undefined when it cannot
+ * allocate; or the route threw, e.g. for a socket the stack replaced).
+ */
+var post = function (r: Route, port: number, d: Uint8Array | string): boolean {
+  var w = typeof d != 'string' ? wire(d) : wide && wide(d) ? wire(utf8(d)) : d;
+  if (w != null) try {
+    r._sock.send(w, port, r._to);
+    return true;
+  } catch (e) { }
+  return false;
 };
 
 /** What every interface and socket of one device shares (held as their _dev). */
@@ -183,6 +198,8 @@ class Sock implements UdpSocket {
    */
   _good!: string | 0;
   _gp!: number;
+  /** The driver's route to _good (hal/contract.ts), asked after a send there succeeded; null or unset: none. */
+  _route!: Route | null;
   /** The multicast groups joined (unset: none): group -> 1. */
   _g!: { [group: string]: number };
   constructor(f: Iface, cb: any) {
@@ -214,24 +231,23 @@ class Sock implements UdpSocket {
    * Board code runs from source, where every token of a function costs (executed or skipped) and
    * a call costs as much as a conversion: a send to the last good address and port of a short
    * string or a blob (the fast path) is the type tests, the two comparisons, the bucket and the
-   * driver's send; everything else runs out of line first.
+   * stack's own send through the driver's route; everything else runs out of line.
    */
   send(address: any, port: any, data: any): number {
-    var t = this, v = t._dev, d = data, n = typeof d == 'string' ? d.length : d instanceof Blob ? d._length : 1 / 0;
+    var t = this, v = t._dev, d = data;
     // typeof first: Espruino's === and !== call an object's valueOf, so an object whose valueOf
     // gives the last good address or port would pass the comparisons
-    if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || n > v._fast) d = t._slow(address, port, d);
-    else if (typeof d != 'string') d = d._bytes;
-    return typeof d == 'number' ? d : !v._bucket.take(v._p.now()) ? (count(t, REFUSED), 4)
-      : t._handle < 0 && !t._bind(0) || t._iface._drv.send(t._handle, address, port, d) < 0 ? (count(t, FAILED), 1)
-        : (count(t, SENT), countOversize(t, d), 0);
+    if (typeof address != 'string' || typeof port != 'number' || address !== t._good || port !== t._gp || (typeof d == 'string' ? d.length : d instanceof Blob ? d._length : 1 / 0) > v._fast) return t._slow(address, port, d);
+    if (!v._bucket.take(v._p.now())) return count(t, REFUSED), 4;
+    if (typeof d != 'string') d = d._bytes;
+    return t._route && post(t._route, port, d) ? (count(t, SENT), countOversize(t, d), 0) : t._out(address, port, d);
   }
   /**
    * send() off its fast path: the checks in the spec's order (throwing), then what answers
-   * before the rate limit: send()'s result, or the data to hand the driver (a string as it is,
-   * bytes of a blob), the address and port good from then on.
+   * before the rate limit (1, or 4 for no memory), the rate limit, and the driver's send; the
+   * address and port are good from then on (until a state change or close).
    */
-  _slow(address: any, port: any, d: any): any {
+  _slow(address: any, port: any, d: any): number {
     var t = this, v = t._dev, q = quad(address);
     live(t);
     // a joined group's address is the one addition to the private-only rule (docs/decisions.md)
@@ -247,11 +263,20 @@ class Sock implements UdpSocket {
     if (n > MAX_DATA) fail('DATA_TOO_LONG', n);
     if (t._iface._state != CONNECTED) return 1;
     // refused (4, counted), not queued: a payload over 64 bytes a board's free memory cannot
-    // hold beside the reserve (over the rate limit: send())
-    if (v._p.room && d.length > 64 && !v._p.room(d.length)) return count(t, REFUSED), 4;
+    // hold beside the reserve, or over the rate limit
+    if (v._p.room && d.length > 64 && !v._p.room(d.length) || !v._bucket.take(v._p.now())) return count(t, REFUSED), 4;
     t._good = address;
     t._gp = port;
-    return d;
+    return t._out(address, port, d);
+  }
+  /**
+   * Bind if unbound and send `d` (bytes or a string) through the driver: through a new route to
+   * `address` (the last good one) where it gives routes, else its send().
+   */
+  _out(address: string, port: number, d: Uint8Array | string): number {
+    var t = this, f = t._iface._drv;
+    if (t._handle < 0 && !t._bind(0) || (f.route ? !((t._route = f.route(t._handle, address)) && post(t._route, port, d)) : f.send!(t._handle, address, port, d) < 0)) return count(t, FAILED), 1;
+    return count(t, SENT), countOversize(t, d), 0;
   }
   /** udpsocket.onreceive(cb): register, replace or (null) remove the handler. */
   onreceive(cb: any) {
@@ -296,8 +321,8 @@ class Sock implements UdpSocket {
       t._iface._drv.close(t._handle);
       delete t._dev._ports[t._port];
     }
-    // the queue goes with its buffer (nothing reads _ring once _open is false)
-    t._ring = null as any;
+    // the queue goes with its buffer (nothing reads _ring once _open is false), the route with the stack's socket
+    t._ring = t._route = null as any;
     if (i >= 0) list.splice(i, 1);
   }
   /** Extension: this socket's counters (also readable after close). */

@@ -39,6 +39,14 @@ export type OnDatagram = (data: Uint8Array | string, from: string, fromPort: num
  */
 export interface Receiver { _recv: OnDatagram }
 
+/**
+ * A route (NetDriver.route): `_sock.send(wire, port, _to)` sends one datagram, where `wire` is the
+ * payload in the board's wire form (firmware/codec.ts `wire()`: Espruino's dgram takes a binary
+ * string) and `_to` is the address as the stack sees it (a virtual LAN's, mapped); it throws
+ * when it cannot send (the runtime then calls send(), which knows why).
+ */
+export interface Route { _sock: { send(wire: any, port: number, ip: string): void }; _to: string }
+
 /** One network stack. A driver may serve several NIIs (the host driver serves eth0 and wl0). */
 export interface NetDriver {
   /** Start bringing `nii` up with `cfg`; report every link change through `report`, never synchronously. Returns 0, or <0 when it cannot start. */
@@ -56,8 +64,16 @@ export interface NetDriver {
    * destination outside that LAN's /24 (other than 255.255.255.255) so, and the first time for an endpoint prints (mock,
    * Linux port) or reports (host: onfault ERR_OUTSIDE_LAN) the hint of hal/loopback.ts `outside()`:
    * "ERROR: 192.168.0.1 is outside the virtual LAN 192.168.77.0/24: not sent". A board's real stack sends anywhere.
+   * A driver gives send() or route(); the runtime uses route() where there is one.
    */
-  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
+  send?(h: number, ip: string, port: number, data: Uint8Array | string): number;
+  /**
+   * The stack's own path from endpoint `h` to `ip`, for the runtime to send through without a
+   * driver call (on Espruino a call costs as much as the conversion and the send together), kept
+   * while ip is the socket's last good address and asked again when sending through it fails.
+   * null: ip cannot be reached, refused as send() refuses it (an emulated LAN's hint included).
+   */
+  route?(h: number, ip: string): Route | null;
   /** Close the endpoint and free its port. */
   close(h: number): void;
   /** Optional: endpoint `h` joins link-local group `group` (224.0.0.x): receives what is sent to it (`to` = group) and may send to it, TTL 1 where the stack can set it. 0, or <0 when unsupported or refused. */
@@ -65,6 +81,9 @@ export interface NetDriver {
   /** Optional: endpoint `h` leaves `group`: no more deliveries, no more sends to it. 0, or <0. */
   leave?(h: number, group: string): number;
 }
+
+/** A driver that gives send() (the PC's and the mock's). */
+export type SendingDriver = NetDriver & { send: NonNullable<NetDriver['send']> };
 
 /** The board around the stack: clock, timers, console and persistent storage. */
 export interface Platform {

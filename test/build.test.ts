@@ -159,15 +159,16 @@ Bundles('a non-ASCII string in the app is a \\u00HH escape in the bundle (Esprui
   assert.not.ok(/[^\\]\\xe9/.test(code.replace(/\\\\/g, '')), 'no \\xe9 escape left');
 });
 
-Bundles('the size guard: the runtime with the echo example is at most 8,750 bytes for espruino-wifi', async () => {
-  // 8,740 today: +20 for the clock in the ephemeral port's start, -8 for no bound _recv per
+Bundles('the size guard: the runtime with the echo example is at most 8,900 bytes for espruino-wifi', async () => {
+  // 8,882 today: +142 for sending through the driver's route (send() 6.1x -> 4.9x raw dgram on
+  // the 64-bit interpreter: no driver call on the fast path); 8,740 before: +20 for the clock in the ephemeral port's start, -8 for no bound _recv per
   // socket, -54 for the platform's cancel() left out
   // (no timers, --stats or boot); 8,782
   // before: +151 over 8,631 for the runtime's top-level names as `$` globals out of its
   // IIFE (build/flatten.ts: -71 blocks in use; blocks are what a board runs out of). The
   // history before that is in git log and docs/build.md; issue 10's target is 6,144
   const r = await build('espruino-wifi', APPS[0]);
-  assert.ok(r.code.length <= 8750, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);
+  assert.ok(r.code.length <= 8900, `echo bundle ${r.code.length} bytes (runtime ${r.parts.runtime}, app ${r.parts.app})`);
 });
 
 Bundles('the block estimate reproduces the facts file\'s measurement; every hub bundle fits its board\'s budget', async () => {

@@ -373,8 +373,81 @@ rate('capacity and refill come from the board settings', () => {
   assert.is(s.send(THERE, 2000, 'x'), 0, '1 per second');
 });
 
+// A driver that gives route() (as every Espruino driver does) instead of send(): the runtime
+// sends through the route and asks for one only when the address is new or the route failed.
+const route = suite('send: through a driver\'s route');
+
+/** A device at .2 whose driver gives routes over the mock's send: asks recorded; `fail` makes a route's send throw, `none` makes route() give null. */
+function routed() {
+  const asks: string[] = [], sends: string[] = [];
+  const o = { fail: false, none: false };
+  const lan = new Lan();
+  const b = boot(lan, 2, {}, {
+    patch: (d) => ({
+      send: undefined,
+      route: (h: number, ip: string) => {
+        asks.push(ip);
+        return o.none ? null : {
+          _sock: { send: (w: any, port: number, to: string) => {
+            if (o.fail) throw new Error('socket replaced');
+            sends.push(to);
+            if (d.send!(h, to, port, w) < 0) throw new Error('refused');
+          } },
+          _to: ip,
+        };
+      },
+    }),
+  });
+  const { f } = connect(lan, b);
+  return { lan, b, f, s: f.openudp(null, 2000), asks, sends, o };
+}
+
+route('the first send to an address asks for a route; later ones go through it without asking; a new address asks again', () => {
+  const { lan, b, s, asks, sends } = routed();
+  const B = '192.168.1.4', blob = b.rt.blob(64);
+  for (let i = 0; i < 64; i++) blob.writen(7, 'b');
+  for (const [to, d] of [[THERE, 'a'], [THERE, 'b'], [THERE, blob], [B, 'c'], [THERE, 'd']] as [string, any][]) assert.is(s.send(to, 2000, d), 0);
+  assert.equal(asks, [THERE, B, THERE]);
+  assert.equal(sends, [THERE, THERE, THERE, B, THERE]);
+  assert.equal(lan.wire.map((w) => w.to + ' ' + Buffer.from(w.data).toString('latin1')), [`${THERE} a`, `${THERE} b`, `${THERE} ${'\x07'.repeat(64)}`, `${B} c`, `${THERE} d`]);
+  assert.is(s.stats().sent, 5);
+});
+
+route('a route that throws is asked for again and the datagram still goes; a route that cannot be had fails the send (1, counted), nothing sent', () => {
+  const { lan, s, asks, o } = routed();
+  assert.is(s.send(THERE, 2000, 'a'), 0);
+  o.fail = true;
+  assert.is(s.send(THERE, 2000, 'b'), 1, 'the new route throws too');
+  o.fail = false;
+  assert.is(s.send(THERE, 2000, 'c'), 0);
+  assert.is(s.send(THERE, 2000, 'd'), 0);
+  assert.equal(asks, [THERE, THERE], 'asked again once, for the send whose route threw');
+  o.none = true;
+  assert.is(s.send('192.168.1.9', 2000, 'e'), 1);
+  assert.equal(lan.wire.map((w) => Buffer.from(w.data).toString()), ['a', 'c', 'd']);
+  assert.equal([s.stats().sent, s.stats().failed], [3, 2]);
+});
+
+route('after the link is lost and back, or the socket is closed, no route is used: checks first, then a new route', () => {
+  const { lan, b, f, s, asks } = routed();
+  assert.is(s.send(THERE, 2000, 'a'), 0);
+  b.dev.unplug('cable');
+  lan.run(10);
+  assert.is(s.send(THERE, 2000, 'b'), 1);
+  b.dev.plug('cable');
+  lan.run(200);
+  assert.is(s.send(THERE, 2000, 'c'), 0);
+  assert.equal(asks, [THERE, THERE]);
+  s.close();
+  assert.is(codeOf(() => s.send(THERE, 2000, 'd')), 'ERR_SOCKET_CLOSED');
+  const t = f.openudp(null, 2001);
+  assert.is(t.send(THERE, 2000, 'e'), 0);
+  assert.equal(lan.wire.map((w) => Buffer.from(w.data).toString()), ['a', 'c', 'e']);
+});
+
 order.run();
 addr.run();
 data.run();
 codes.run();
 rate.run();
+route.run();

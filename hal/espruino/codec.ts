@@ -30,5 +30,11 @@ export var text = function (u8: Uint8Array): string {
 /** copy(u): a new Uint8Array holding a copy of `u` (bytes, or a binary string's chars): natively (the Uint8Array constructor copies element by element here). */
 export { utf8 as copy };
 
+/** Bytes `u` as dgram sends them (hal/contract.ts Route): a binary string, one native conversion (undefined when it cannot allocate). */
+export var wire: (u: Uint8Array) => string = E.toString;
+
+/** Whether string `s` is a UTF-8 string, which dgram would send one byte per char: encoded first (absent where the firmware has no UTF-8 strings). */
+export var wide: ((s: string) => boolean) | undefined = E.isUTF8;
+
 /** A typed array's slice() gives a plain Array here (espruino-facts.md): the ring copies out with copy(subarray()). */
 export var SLICE_COPIES = false;

@@ -12,7 +12,7 @@
 // Espruino a function defined inside another costs 3 more blocks for as long as it lives, and
 // each socket shares one 'message' handler (the socket carries its port and receiver).
 // BOARD CODE: Espruino-safe syntax only.
-import type { Receiver } from '../contract';
+import type { Receiver, Route } from '../contract';
 
 declare var E: any;
 declare function require(name: string): any;
@@ -20,8 +20,8 @@ declare function require(name: string): any;
 /** The endpoint half of a NetDriver, and its sockets by handle. */
 export interface Endpoints {
   open(nii: string, port: number, rx: Receiver): number;
-  /** The contract's send. */
-  send(h: number, ip: string, port: number, data: Uint8Array | string): number;
+  /** The contract's route. */
+  route(h: number, ip: string): Route;
   close(h: number): void;
 }
 
@@ -73,17 +73,9 @@ export var endpoints: Endpoints = {
       return -1;
     }
   },
-  // an ASCII or binary string goes as it is; bytes, and a UTF-8 string (dgram would send one
-  // byte per char of it), as a binary string of their bytes (E.toString gives undefined when
-  // it cannot allocate; E.isUTF8 is missing where the firmware has no UTF-8 strings). All in
-  // this one function: on the hot path a call costs as much as the conversion.
-  send: function (h, ip, port, d) {
-    d = typeof d != 'string' ? E.toString(d) : E.isUTF8 && E.isUTF8(d) ? E.toString(E.toUint8Array(d)) : d;
-    // dgram must never get undefined (it fails an assertion); a missing or closed socket throws
-    try {
-      if (typeof d == 'string') return socks[h].send(d, port, ip), 0;
-    } catch (e) { }
-    return -1;
+  // the socket itself, the address as it is (a stand-in's dgram maps it)
+  route: function (h, ip) {
+    return { _sock: socks[h], _to: ip };
   },
   close: function (h) {
     var s = socks[h];

@@ -29,8 +29,9 @@ var o: LinuxOptions, gen = 0, up = false, toKey: string, toValue: string | null,
 var broadcasters: any[] = [], told: any[] = [];
 
 var from = (ip: string) => ip === fromKey ? fromValue : fromValue = fromLoopback(fromKey = ip);
+var to = (ip: string) => ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
 
-var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: number): any } = {
+var driver: NetDriver & { _out(h: number, ip: string): null; _broadcaster(h: number): any } = {
   up: (nii, cfg, report) => {
     var g = ++gen;
     setTimeout(function () {
@@ -49,18 +50,12 @@ var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: n
   // called, not handed on: terser then splits `endpoints` into its functions and leaves out its
   // send, which this driver writes out itself (150 bytes)
   open: (nii, port, rx) => endpoints.open(nii, port, rx),
-  // dgram.ts's send with the address mapped (the last one given and its mapping kept: parsed
-  // once, not per send) and a broadcast sent from the unbound socket (a bound socket has no
-  // SO_BROADCAST; the unbound one still receives the replies). Written out, not wrapped: on a
-  // board a call costs as much as the conversion.
-  send: (h, ip, port, data) => {
-    var a = ip === toKey ? toValue : toValue = toLoopback(toKey = ip);
-    if (!a) return driver._out(h, ip);
-    data = typeof data != 'string' ? E.toString(data) : E.isUTF8 && E.isUTF8(data) ? E.toString(E.toUint8Array(data)) : data;
-    try {
-      if (typeof data == 'string') return (a == LOOPBACK_BROADCAST ? driver._broadcaster(h) : socks[h]).send(data, port, a), 0;
-    } catch (e) { }
-    return -1;
+  // the address mapped (the last one given and its mapping kept: parsed once, not per datagram);
+  // a broadcast leaves from the unbound socket (a bound socket has no SO_BROADCAST; the unbound
+  // one still receives the replies)
+  route: (h, ip) => {
+    var a = to(ip);
+    return a ? { _sock: a == LOOPBACK_BROADCAST ? driver._broadcaster(h) : socks[h], _to: a } : driver._out(h, ip);
   },
   close: (h) => {
     endpoints.close(h);
@@ -80,17 +75,13 @@ var driver: NetDriver & { _out(h: number, ip: string): number; _broadcaster(h: n
     }
     return s;
   },
-  /**
-   * A send to `ip`, outside the virtual LAN: -1, and for the first one of handle h outside
-   * 192.168.77.0/24 the hint. A method, so terser does not inline it into send(), whose
-   * whole text a board lexes at every call.
-   */
+  /** No route to `ip`, outside the virtual LAN: null, and for the first one of handle h outside 192.168.77.0/24 the hint. */
   _out: (h, ip) => {
     if (!told[h] && ip.indexOf(VIRTUAL_LAN + '.')) {
       told[h] = 1;
       console.log('ERROR: ' + outside(ip, VIRTUAL_LAN));
     }
-    return -1;
+    return null;
   },
 };
 

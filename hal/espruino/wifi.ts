@@ -96,7 +96,7 @@ var driver: NetDriver = {
   },
   addr: () => link == L.CONNECTED ? ip : null,
   open: endpoints.open,
-  send: endpoints.send,
+  route: endpoints.route,
   close: endpoints.close,
 };
 

@@ -102,7 +102,7 @@ var driver: NetDriver = {
   // ip is set just before every report of 1, so a stale ip is never given out
   addr: () => link == L.CONNECTED ? ip : null,
   open: endpoints.open,
-  send: endpoints.send,
+  route: endpoints.route,
   close: endpoints.close,
 };
 

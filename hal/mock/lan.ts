@@ -12,7 +12,7 @@
 // endpoints included (as IP_MULTICAST_LOOP does), but not the sending endpoint itself (as a
 // broadcast's sender does not hear it); toAddress = the group. An endpoint sends to a group only
 // once joined (the runtime checks that first).
-import type { NetDriver, Platform, IpInfo, LinkConfig, Receiver } from '../contract';
+import type { SendingDriver, Platform, IpInfo, LinkConfig, Receiver } from '../contract';
 import * as L from '../link';
 import { VirtualClock } from './clock';
 import { prng } from './prng';
@@ -166,7 +166,7 @@ export class MockDevice {
   /** Clock skew added to the LAN clock: a test can step this device's clock back. */
   skew = 0;
   links: { [nii: string]: LinkState } = {};
-  readonly driver: NetDriver;
+  readonly driver: SendingDriver;
   readonly platform: Platform;
   constructor(lan: Lan, ip: string, name: string, cable: boolean, radio: boolean) {
     this.lan = lan;
@@ -238,7 +238,7 @@ export class MockDevice {
     if (!l.cfg.staticconfig) this.step(nii, L.DHCP, 40);
     this.step(nii, L.CONNECTED, 60);
   }
-  private makeDriver(): NetDriver {
+  private makeDriver(): SendingDriver {
     const eps: Endpoint[] = [];
     const lan = this.lan;
     return {

@@ -21,7 +21,7 @@
 // kernel rejects, a socket error) arrive through onfault too.
 import dgram from 'node:dgram';
 import os from 'node:os';
-import type { NetDriver, IpInfo, LinkConfig, Link, Receiver } from '../contract';
+import type { SendingDriver, IpInfo, LinkConfig, Link, Receiver } from '../contract';
 import * as L from '../link';
 import { quad, broadcastOf, isGroup } from '../address';
 import { toLoopback, fromLoopback, isVirtualHost, outside, LOOPBACK_BROADCAST, VIRTUAL_BROADCAST, VIRTUAL_LAN } from '../loopback';
@@ -69,7 +69,7 @@ export interface NodeDriverCounters {
 }
 
 /** The node driver: a NetDriver plus shutdown (close everything), its counters and bound addresses. */
-export type NodeDriver = NetDriver & {
+export type NodeDriver = SendingDriver & {
   shutdown(): void;
   readonly counters: NodeDriverCounters;
   /** "address:port" of every socket of every open endpoint, in open order (unicast first). */
