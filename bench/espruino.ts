@@ -187,6 +187,71 @@ export async function benchLatency(app: string, n: number, sizes: number[], wher
   return rows;
 }
 
+/**
+ * Floors: what the spec's semantics cost on this interpreter before any of espimp's code, hand-
+ * written in the same run against the same raw baseline (no bundle): a send through a bare
+ * wrapper (E.toString of a blob's bytes, then dgram.send), that plus the spec's integer-ms token
+ * bucket, and the spec's fast path written plainly as one function (socket open, the last good
+ * address and port, the size, the bucket, the send); a receive that copies the datagram into a
+ * ring and hands it on from one event-loop turn (a resolved Promise's then(), or emit() on an
+ * object, the cheapest turn measured), then copies it out as the raw handler does.
+ */
+export async function benchFloors(rounds: number): Promise<EspruinoRow[]> {
+  const base = 30000 + Math.floor(Math.random() * 20000);
+  const dev = await startDevice({ kind: '64', boot: [STAMP] });
+  const peer = await nodeSide();
+  const rows: EspruinoRow[] = [];
+  try {
+    const since = dev.events.length;
+    const ack = `AK.send("k",${peer.port},"127.77.0.3")`;
+    await dev.run(`var dg=require("dgram"),o={type:"udp4",reuseAddr:true,recvBufferSize:8192};
+      global.AK=dg.createSocket(o);AK.bind(${base});global.X={raw:[],promise:[],emit:[]};global.R=new Uint8Array(2048);global.N=0;
+      global.DP=function(){var u=E.toUint8Array(R.subarray(0,N));X.promise.push(getTime()-T0);${ack};};
+      global.EM={};EM.on("d",function(){var u=E.toUint8Array(R.subarray(0,N));X.emit.push(getTime()-T0);${ack};});
+      global.S1=dg.createSocket(o);S1.on("message",function(m,i){var u=E.toUint8Array(m);X.raw.push(getTime()-T0);${ack};});S1.bind(${base + 1});
+      global.S2=dg.createSocket(o);S2.on("message",function(m,i){R.set(m,0);N=m.length;Promise.resolve().then(DP);});S2.bind(${base + 2});
+      global.S3=dg.createSocket(o);S3.on("message",function(m,i){R.set(m,0);N=m.length;EM.emit("d");});S3.bind(${base + 3});
+      global.u=${bytesExpr(64)};global.BL={v:u,_:64};global.STR=E.toString(u);
+      global.B=function(){return {t:1e15,c:1e15,r:1e12,l:0,k:1000};};
+      global.take=function(b){var n=Math.floor(getTime()*1e3),e=n-b.l;b.l=n;if(e>0)b.t=Math.min(b.c,b.t+e*b.r);if(b.t<b.k)return false;b.t-=b.k;return true;};
+      global.SK={open:true,good:"127.77.0.3",gp:${peer.port},b:B(),b2:B(),
+        wrap:function(a,p,d){AK.send(E.toString(d.v),p,a);return 0;},
+        bucket:function(a,p,d){if(!take(this.b2))return 4;AK.send(E.toString(d.v),p,a);return 0;},
+        spec:function(a,p,d){var t=this;if(!t.open)throw 1;if(typeof a!="string"||typeof p!="number"||a!==t.good||p!==t.gp||(typeof d=="string"?d.length:d._)>64)throw 2;if(!take(t.b))return 4;AK.send(typeof d=="string"?d:E.toString(d.v),p,a);return 0;}};
+      global.FB={raw:function(){for(var i=0;i<10;i++)AK.send(STR,${peer.port},"127.77.0.3");},
+        wrap:function(){for(var i=0;i<10;i++)if(SK.wrap("127.77.0.3",${peer.port},BL))throw 5;},
+        bucket:function(){for(var i=0;i<10;i++)if(SK.bucket("127.77.0.3",${peer.port},BL))throw 5;},
+        spec:function(){for(var i=0;i<10;i++)if(SK.spec("127.77.0.3",${peer.port},BL))throw 5;}};
+      global.FS={raw:[],wrap:[],bucket:[],spec:[]};
+      global.floors=function(n){var K=["raw","wrap","bucket","spec"],k=0;function step(){var c=K[k%4],f=FB[c],t0=getTime();f();if(k>=8)FS[c].push((getTime()-t0)*1e5);
+        if(++k<8+4*n)setTimeout(step,3);else report({t:"floors"});}setTimeout(step,3);};`);
+    for (const p of [base, base + 1, base + 2, base + 3]) await dev.event((e) => e.t === 'bound' && e.port === p, `port ${p} bound`, since);
+    const s2 = dev.events.length;
+    await dev.run(`floors(${20 * rounds})`);
+    await dev.event((e) => e.t === 'floors', 'the send floors', s2, 120_000);
+    const fs = await dev.call('FS');
+    const rawSend = median(fs.raw);
+    for (const [name, what] of [['wrap', 'a bare wrapper: dgram.send(E.toString(blob bytes))'], ['bucket', 'the wrapper plus the spec\'s integer-ms token bucket'],
+      ['spec', 'the spec\'s fast path as one plain function: open, last good address and port (typeof first), size, bucket, E.toString, dgram.send']]) {
+      rows.push({ bench: `floor: send ${name}`, kind: '64', where: 'ram', payload: 64, raw: r2(rawSend), espimp: r2(median(fs[name])), ratio: r2(median(fs[name]) / rawSend), target: null,
+        rawSamples: [], espimpSamples: [], what: `${what}, hand-written, vs raw dgram.send; batches of 10 as the send bench` });
+    }
+    const data = Buffer.from(Array.from({ length: 64 }, (_, k) => (k * 7 + 1) & 255));
+    for (let k = 0; k < 3 * (40 * rounds + 10); k++) await peer.ask(data, base + 1 + Math.floor(k / 10) % 3);
+    const x = await dev.call('X');
+    const us = (a: number[]) => median(a.slice(10).map((v) => v * 1e6));
+    for (const [name, what] of [['promise', 'a resolved Promise\'s then()'], ['emit', 'emit() on an object (Espruino queues it for the idle loop)']]) {
+      rows.push({ bench: `floor: receive ring + ${name}`, kind: '64', where: 'ram', payload: 64, raw: r2(us(x.raw)), espimp: r2(us(x[name])), ratio: r2(us(x[name]) / us(x.raw)), target: null,
+        rawSamples: [], espimpSamples: [], what: `the spec's deferred delivery alone: R.set(msg) into a ring, one turn through ${what}, E.toUint8Array(R.subarray()), vs the raw handler's E.toUint8Array(msg)` });
+    }
+    if (dev.faults.length) throw new Error(`interpreter faults: ${dev.faults.join('; ')}`);
+  } finally {
+    dev.kill();
+    await peer.close();
+  }
+  return rows;
+}
+
 /** Every Espruino benchmark; null when the interpreter is not here. */
 export async function benchEspruino(o: { rounds: number; echoes?: number; sizes?: number[] }): Promise<EspruinoResult | null> {
   if (!espruinoDir()) return null;
@@ -205,6 +270,7 @@ export async function benchEspruino(o: { rounds: number; echoes?: number; sizes?
     ...await benchSend('8190', app, o.rounds, sizes, 'ram'),
     ...await benchSend('64', app, o.rounds, sizes, 'storage'),
     ...await latency('storage'),
+    ...await benchFloors(o.rounds),
   ];
   return { node: process.version, rounds: o.rounds, echoes, rows };
 }
