@@ -1,7 +1,8 @@
 // UDP endpoints over Espruino's `dgram` module, shared by every Espruino driver. What
 // Espruino's dgram does (espruino-facts.md): payloads are strings (a Uint8Array would be sent
-// as "1,2,3"), so bytes go out through E.toString and arrive as binary strings (chars 0-255),
-// handed on as they are (the firmware's ring copies a binary string's chars natively); datagrams are cut to 528 bytes unless a socket
+// as "1,2,3"), so bytes go out as a binary string (the runtime makes it with the board codec's
+// wire(), E.toString, and sends through the route these endpoints give: the socket itself) and
+// arrive as binary strings (chars 0-255), handed on as they are (the firmware's ring copies a binary string's chars natively); datagrams are cut to 528 bytes unless a socket
 // is created with recvBufferSize (the largest value across sockets wins); bind(port) takes
 // no address (every local address); rinfo is {address, port, size}, with no destination,
 // so every driver reports `to` as null and the firmware uses the interface's unicast address.
@@ -14,7 +15,6 @@
 // BOARD CODE: Espruino-safe syntax only.
 import type { Receiver, Route } from '../contract';
 
-declare var E: any;
 declare function require(name: string): any;
 
 /** The endpoint half of a NetDriver, and its sockets by handle. */

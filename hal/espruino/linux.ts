@@ -1,8 +1,8 @@
 // Espruino's Linux port: dgram on the host's own sockets (there is no Wifi or Ethernet
 // module), serving eth0 on the loopback LAN chosen at build time (--lan loopback --ip
 // 192.168.77.N). Addresses map exactly as the host driver maps them (hal/loopback.ts): a
-// destination outside the virtual LAN is refused (send returns -1, nothing is sent; the first
-// such send of a socket prints the hint of hal/loopback.ts), and a datagram from outside it
+// destination outside the virtual LAN has no route (the runtime's send() returns 1, nothing is
+// sent; the first such send of a socket prints the hint of hal/loopback.ts), and a datagram from outside it
 // is dropped. Espruino's bind() has no address, so the device listens on every local
 // address: two Linux-port devices on one machine cannot hold the same port. A broadcast
 // goes out from an unbound socket (bound Espruino sockets have no SO_BROADCAST), so it
@@ -15,8 +15,6 @@ import type { NetDriver } from '../contract';
 import { createEndpoints, endpoints, makeSocket, socks } from './dgram';
 import * as L from '../link';
 import { toLoopback, fromLoopback, outside, LOOPBACK_BROADCAST, VIRTUAL_LAN } from '../loopback';
-
-declare var E: any;
 
 /** Driver options: the device's virtual address (192.168.77.N) and _recvBufferSize (`_`: mangled to one letter by the build). */
 export interface LinuxOptions { ip: string; _recvBufferSize: number }
@@ -48,7 +46,7 @@ var driver: NetDriver & { _out(h: number, ip: string): null; _broadcaster(h: num
   },
   addr: () => up ? { address: o.ip, netmask: '255.255.255.0', gateway: VIRTUAL_LAN + '.1' } : null,
   // called, not handed on: terser then splits `endpoints` into its functions and leaves out its
-  // send, which this driver writes out itself (150 bytes)
+  // route, which this driver writes out itself
   open: (nii, port, rx) => endpoints.open(nii, port, rx),
   // the address mapped (the last one given and its mapping kept: parsed once, not per datagram);
   // a broadcast leaves from the unbound socket (a bound socket has no SO_BROADCAST; the unbound
