@@ -478,6 +478,31 @@ Bad('after 0-byte datagrams (lost on the Linux port, and now and then closing th
   }
 });
 
+// send() keeps the driver's route (the stack's socket itself) while the address stays the same.
+// A socket the stack closes under it (as the Linux port does after an empty datagram, above) is
+// bound again by the driver: the kept route then throws, and the runtime asks for a new one in
+// the same send. Closed here directly, through the stand-in, so the test does not depend on luck.
+Bad('a socket the stack closed and the driver bound again: the next send goes through the new one (0, it arrives)', async () => {
+  const dev = await linuxDevice();
+  const p = await peer(RX);
+  try {
+    const port = await listening(dev, 'R', 'r');
+    await dev.run(`global.P = ${p.port};`);
+    assert.is(await dev.call('R.send(A, P, "a")'), 0);
+    await p.count(1);
+    await dev.run('STANDIN.last._r.close()');
+    await bound(dev, port, 2);
+    assert.is(await dev.call('R.send(A, P, "b")'), 0);
+    assert.is(await dev.call('R.send(A, P, "c")'), 0);
+    await p.count(3);
+    assert.equal(p.got.map((g) => g.msg.toString()), ['a', 'b', 'c']);
+    assert.equal(dev.faults, []);
+  } finally {
+    await dev.kill();
+    await p.close();
+  }
+});
+
 // On Espruino, === and !== call valueOf on an object operand (2v29: `({valueOf: function () {
 // return 5; }}) === 5` is true): send()'s fast path and the blob's integer checks test typeof
 // first. Before, an address object was sent, a port object stopped the interpreter at

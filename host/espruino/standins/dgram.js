@@ -13,7 +13,7 @@
 //    and counted in STANDIN.dropped (map false: rinfo is handed on unchanged). Every drop also
 //    calls STANDIN.ondrop(reason) when a test has set it; likewise STANDIN.onreal(address) for
 //    every real send and STANDIN.onrefuse(address) for every refusal (so a test can follow
-//    them as events instead of asking through the REPL).
+//    them as events instead of asking through the REPL). STANDIN.last is the newest wrapper.
 //  - the board's link: while STANDIN.up() (set by the Wifi/WIZnet stand-in) is false, sends
 //    and receives are dropped (counted in STANDIN.dropped), as on a board whose radio or
 //    cable is gone. STANDIN.maxUdp (ESP8266: 268): larger payloads are dropped both ways, as
@@ -101,6 +101,8 @@
     r.on('message', onmsg);
     r.on('close', onclose);
     r.on('error', onerror);
+    // the newest socket, for a test to close its real one as the stack does after an empty datagram
+    S.last = w;
     return w;
   };
   Wrap.prototype.bind = function (port, f) {
