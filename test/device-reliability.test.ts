@@ -81,6 +81,22 @@ async function linuxDevice(): Promise<Device> {
   }
 }
 
+/** A peer on the loopback LAN, as test/support/espruino-device.ts makes it. */
+type Peer = Awaited<ReturnType<typeof peer>>;
+
+/** Run `body` with a linux device (linuxDevice()) and a peer at 127.77.0.`host`; both are ended whatever it does. */
+async function onLinux(host: number, body: (dev: Device, p: Peer) => Promise<void>) {
+  const dev = await linuxDevice();
+  let p: Peer | undefined;
+  try {
+    p = await peer(host);
+    await body(dev, p);
+  } finally {
+    await dev.kill();
+    if (p) await p.close();
+  }
+}
+
 /** How many datagrams the linux stand-in handed to the real dgram so far. */
 const realSends = (dev: Device) => dev.call('(function () { var n = 0, k; for (k in STANDIN.real) n += STANDIN.real[k]; return n; })()');
 
@@ -222,9 +238,7 @@ const ACCEPTED: [string, string, unknown][] = [
 const Bad = suite('bad input at the device boundary (linux bundle, 64-bit interpreter)');
 
 Bad('every bad argument of send / openudp / open / onreceive / blob throws its documented code, nothing reaches the wire (a fence after them is all the peer gets), no fault', async () => {
-  const dev = await linuxDevice();
-  const p = await peer(RX);
-  try {
+  await onLinux(RX, async (dev, p) => {
     await dev.run(`global.P = ${p.port}`);
     const real0 = await realSends(dev), stats0 = await dev.call('imp.net.stats()');
     const wrong: string[] = [];
@@ -247,16 +261,11 @@ Bad('every bad argument of send / openudp / open / onreceive / blob throws its d
     const stats = await dev.call('imp.net.stats()');
     assert.equal([stats.sent - stats0.sent, stats.refused - stats0.refused, stats.failed - stats0.failed], [oks + 1, 0, 0], 'counted: only those sent');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await p.close();
-  }
+  });
 });
 
 Bad('return codes send nothing: 1 while eth0 is starting, 4 when rate-limited; exactly the sends that returned 0 arrive', async () => {
-  const dev = await linuxDevice();
-  const p = await peer(RX);
-  try {
+  await onLinux(RX, async (dev, p) => {
     await dev.run(`global.P = ${p.port}`);
     const real0 = await realSends(dev);
     // restarted: STARTING (0) until the driver reports; openudp is allowed, send returns 1
@@ -280,19 +289,14 @@ Bad('return codes send nothing: 1 while eth0 is starting, 4 when rate-limited; e
     assert.equal(got.filter((s) => s !== 'fence').sort(), [...accepted].sort(), 'exactly the accepted ones arrived, each once');
     assert.is(await realSends(dev) - real0, accepted.length + 1, 'the stand-in handed the real dgram only those');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await p.close();
-  }
+  });
 });
 
 Bad('65,507 bytes leave whole (a blob, an ASCII string, a UTF-8 string of 65,506 bytes), counted oversize; a blob resized between sends is checked at every send', async () => {
   // the linux board receives at most its maxDatagram (8,192) whole; sending is not limited by it:
   // every board's send() accepts up to 65,507 bytes (the spec) and hands them to its stack
   assert.is(loadBoard('linux').maxDatagram, 8192);
-  const dev = await linuxDevice();
-  const p = await peer(RX);
-  try {
+  await onLinux(RX, async (dev, p) => {
     await dev.run(`global.P = ${p.port}; global.S = sock(); global.text = "0123456789abcdefghij".repeat(3276).substr(0, 65507);`);
     assert.is(await dev.call('(function () { var b = blob(); b.writestring(text); return S.send(A, P, b); })()'), 0, 'a 65,507-byte blob');
     assert.is(await dev.call('S.send(A, P, text)'), 0, 'a 65,507-char ASCII string');
@@ -312,10 +316,7 @@ Bad('65,507 bytes leave whole (a blob, an ASCII string, a UTF-8 string of 65,506
     const st = await dev.call('S.stats()');
     assert.equal([st.sent, st.oversize, st.failed], [7, 4, 0], 'sent, oversize (> 1,460 bytes), failed');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await p.close();
-  }
+  });
 });
 
 /** A socket on a free port, its handler `reporter(h, extra)`, bound; the peer `q` sends to it. */
@@ -331,7 +332,7 @@ async function listening(dev: Device, name: string, h: string, extra = ''): Prom
  * Send 'fence' from peer `q` to `port` until handler `h` has reported one (at most 20 tries, 1 s
  * each): right after a bind, a close on the same port or a big datagram, one can be lost.
  */
-async function fence(dev: Device, q: Awaited<ReturnType<typeof peer>>, port: number, h: string) {
+async function fence(dev: Device, q: Peer, port: number, h: string) {
   const got = () => rxOf(dev, h).some((e) => e.s === 'fence');
   for (let i = 0; i < 20 && !got(); i++) {
     await q.send('fence', port);
@@ -342,9 +343,7 @@ async function fence(dev: Device, q: Awaited<ReturnType<typeof peer>>, port: num
 
 Bad('a datagram over the board\'s maxDatagram arrives cut to recvBufferSize - 8 bytes (8,184 on linux), delivered as if whole (documented: nothing can tell); the socket goes on', async () => {
   const b = loadBoard('linux');
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await listening(dev, 'R', 'r');
     await q.send(Buffer.alloc(65507, 0x41), port);
     await dev.until(() => rxOf(dev, 'r').length >= 1, 'the cut datagram');
@@ -357,16 +356,11 @@ Bad('a datagram over the board\'s maxDatagram arrives cut to recvBufferSize - 8 
     const st = await dev.call('R.stats()');
     assert.is(st.delivered, rxOf(dev, 'r').length, 'each counted delivered once');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 Bad('a handler that throws: one server.error line each (an Error, a string), and the next datagram is still delivered', async () => {
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await listening(dev, 'R', 'r', 'if (s == "boom") throw new Error("boom"); if (s == "oops") throw "oops";');
     for (const s of ['a', 'boom', 'b', 'oops', 'c']) await q.send(s, port);
     await dev.until(() => rxOf(dev, 'r').some((e) => e.s === 'c'), 'the datagram after the throws');
@@ -378,16 +372,11 @@ Bad('a handler that throws: one server.error line each (an Error, a string), and
     assert.ok(await dev.call('R.isopen()'), 'still open');
     // the interpreter itself reported nothing: the only "fault" line is the app's own error line
     assert.equal(dev.faults.filter((l) => !errors.includes(l)), []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 Bad('a handler that closes its own socket: nothing more is delivered to it, every method but close/isopen/stats throws, the port is free again at once', async () => {
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await listening(dev, 'R', 'r', 'R.close(); report({t: "closed", open: R.isopen()});');
     for (const s of ['one', 'two', 'three']) await q.send(s, port);
     await dev.event((e) => e.t === 'closed', 'the handler closed its socket');
@@ -405,16 +394,11 @@ Bad('a handler that closes its own socket: nothing more is delivered to it, ever
     assert.ok(rxOf(dev, 'r2').every((e) => e.s === 'fence'), 'the new socket got only fences');
     assert.equal(rxOf(dev, 'r').map((e) => e.s), ['one'], 'the closing handler ran once');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 Bad('close() inside onstate: the interface and its socket close, the last state is -1, openudp throws NOT_AVAILABLE; the interface opens again (also when closed while starting)', async () => {
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await freePort(25800);
     // eth0 is up (boot brings it up): its state is reported once, and the handler closes it there
     let since = dev.events.length;
@@ -439,10 +423,7 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
     await fence(dev, q, port, 'w');
     assert.equal(rxOf(dev, 't'), [], 'the socket closed with its interface received nothing');
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 // ---------------------------------------------------------------- bugs this file found (fixed)
@@ -454,9 +435,7 @@ Bad('close() inside onstate: the interface and its socket close, the last state 
 // /proc/net/udp). hal/espruino/dgram.ts binds the port again on a 'close' it did not ask for.
 // Before, such a socket never received again: one empty datagram from any host silenced it.
 Bad('after 0-byte datagrams (lost on the Linux port, and now and then closing the socket there) the socket goes on receiving on its port', async () => {
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await listening(dev, 'R', 'r');
     await q.send('a', port);
     await dev.until(() => rxOf(dev, 'r').length === 1, 'a');
@@ -472,10 +451,7 @@ Bad('after 0-byte datagrams (lost on the Linux port, and now and then closing th
     assert.is(kernelSockets(port).length, 1, 'the port is still bound');
     assert.ok(await dev.call('R.isopen()'));
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 // send() keeps the driver's route (the stack's socket itself) while the address stays the same.
@@ -483,9 +459,7 @@ Bad('after 0-byte datagrams (lost on the Linux port, and now and then closing th
 // bound again by the driver: the kept route then throws, and the runtime asks for a new one in
 // the same send. Closed here directly, through the stand-in, so the test does not depend on luck.
 Bad('a socket the stack closed and the driver bound again: the next send goes through the new one (0, it arrives)', async () => {
-  const dev = await linuxDevice();
-  const p = await peer(RX);
-  try {
+  await onLinux(RX, async (dev, p) => {
     const port = await listening(dev, 'R', 'r');
     await dev.run(`global.P = ${p.port};`);
     assert.is(await dev.call('R.send(A, P, "a")'), 0);
@@ -497,10 +471,7 @@ Bad('a socket the stack closed and the driver bound again: the next send goes th
     await p.count(3);
     assert.equal(p.got.map((g) => g.msg.toString()), ['a', 'b', 'c']);
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await p.close();
-  }
+  });
 });
 
 // On Espruino, === and !== call valueOf on an object operand (2v29: `({valueOf: function () {
@@ -508,9 +479,7 @@ Bad('a socket the stack closed and the driver bound again: the next send goes th
 // first. Before, an address object was sent, a port object stopped the interpreter at
 // `ASSERT(jsvIsNumeric(port))` in dgram, and blob arguments threw without a code.
 Bad('an object whose valueOf is a good port or address is refused after a good send too (no send, no ASSERT); blob arguments with valueOf throw ERR_BAD_ARG', async () => {
-  const dev = await linuxDevice();
-  const p = await peer(RX);
-  try {
+  await onLinux(RX, async (dev, p) => {
     await dev.run(`global.P = ${p.port}; global.S = sock();`);
     assert.is(await dev.call('S.send(A, P, "good")'), 0);
     assert.is(await codeOf(dev, 'S.send({valueOf: function () { return A; }}, P, "address object")'), 'ERR_BAD_ADDRESS');
@@ -524,10 +493,7 @@ Bad('an object whose valueOf is a good port or address is refused after a good s
     await p.count(3);
     assert.equal(p.got.map((g) => g.msg.toString()), ['good', 'good', 'fence']);
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await p.close();
-  }
+  });
 });
 
 // Espruino reads a datagram into recvBufferSize bytes with its own 8-byte header first
@@ -536,18 +502,13 @@ Bad('an object whose valueOf is a good port or address is refused after a good s
 // datagrams reached a linux device cut to 8,184 bytes, delivered as if whole.
 Bad('a datagram of the board\'s maxDatagram bytes (8,192 on linux) arrives whole', async () => {
   const max = loadBoard('linux').maxDatagram;
-  const dev = await linuxDevice();
-  const q = await peer(TX);
-  try {
+  await onLinux(TX, async (dev, q) => {
     const port = await listening(dev, 'R', 'r');
     await q.send(Buffer.alloc(max, 0x42), port);
     await dev.until(() => rxOf(dev, 'r').length >= 1, `the ${max}-byte datagram`);
     assert.is(rxOf(dev, 'r')[0].n, max);
     assert.equal(dev.faults, []);
-  } finally {
-    await dev.kill();
-    await q.close();
-  }
+  });
 });
 
 runWithInterpreter('device-reliability (flood and bad input on the real interpreter)', Flood, Bad);
