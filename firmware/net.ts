@@ -244,7 +244,7 @@ class Sock implements UdpSocket {
   }
   /**
    * send() off its fast path: the checks in the spec's order (throwing), then what answers
-   * before the rate limit (1, or 4 for no memory), the rate limit, and the driver's send; the
+   * before the rate limit (1, or 4 for no memory), the rate limit, and the send (_out); the
    * address and port are good from then on (until a state change or close).
    */
   _slow(address: any, port: any, d: any): number {
